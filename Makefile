@@ -39,7 +39,7 @@ $(BUILD_STAMP): $(DEPS_STAMP) $(SOURCES)
 build: $(BUILD_STAMP)
 
 test: build
-	$(RUN) $(PY) -m pytest -n 2 test $(PYTEST_ARGS)
+	$(RUN) $(VENV)/bin/pytest -n 2 test $(PYTEST_ARGS)
 
 demo: build
 	$(RUN) $(PY) -m janus_ros.tools.demo $(DEMO_ARGS)
