@@ -1,0 +1,85 @@
+# Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
+"""Uplink bandwidth and RTT estimators over timestamped samples that age out.
+
+``harmonic``: harmonic mean of the last W samples (the paper, after FESTIVE): robust to one
+lucky burst. ``ewma``: exponentially weighted, reacts faster. ``percentile``: a low percentile
+of the window, conservative. With no live sample the cold-start prior is used.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+METHODS = ('harmonic', 'ewma', 'percentile')
+
+
+@dataclass(frozen=True)
+class BandwidthEstimate:
+    """An estimate and how much evidence stands behind it."""
+
+    bps: float
+    samples: int
+    newest_age_s: float
+    method: str
+
+
+class ThroughputEstimator:
+    """Estimate throughput (bit/s) from samples at times ``t`` (s, any monotonic clock)."""
+
+    def __init__(self, method: str = 'harmonic', window: int = 5, max_age_s: float = 10.0,
+                 prior_bps: float = 10e6, ewma_weight: float = 0.3,
+                 percentile: float = 20.0) -> None:
+        if method not in METHODS:
+            raise ValueError(f'unknown estimator {method!r}; choose from {METHODS}')
+        if window < 1 or max_age_s <= 0 or prior_bps < 0 or not 0 < ewma_weight <= 1:
+            raise ValueError('window >= 1, max_age_s > 0, prior_bps >= 0, 0 < ewma_weight <= 1')
+        self.method = method
+        self.max_age_s = max_age_s
+        self.prior_bps = prior_bps
+        self.ewma_weight = ewma_weight
+        self.percentile = percentile
+        self._samples: deque[tuple[float, float]] = deque(maxlen=window)
+
+    def add(self, bps: float, t: float) -> None:
+        """Record one throughput sample; non-finite or negative samples are ignored."""
+        if math.isfinite(bps) and bps >= 0:
+            self._samples.append((t, bps))
+
+    def live(self, now: float) -> list[float]:
+        """Samples of the window not older than max_age_s, oldest first."""
+        return [v for t, v in self._samples if now - t <= self.max_age_s]
+
+    def estimate(self, now: float) -> BandwidthEstimate:
+        """The current estimate (the prior when no live sample remains)."""
+        values = self.live(now)
+        age = now - self._samples[-1][0] if self._samples else math.inf
+        if not values:
+            return BandwidthEstimate(self.prior_bps, 0, age, 'prior')
+        if self.method == 'harmonic':
+            bps = 0.0 if min(values) <= 0 else len(values) / sum(1.0 / v for v in values)
+        elif self.method == 'ewma':
+            bps = values[0]
+            for v in values[1:]:
+                bps = (1 - self.ewma_weight) * bps + self.ewma_weight * v
+        else:
+            bps = float(np.percentile(values, self.percentile))
+        return BandwidthEstimate(bps, len(values), age, self.method)
+
+
+class RttEstimator:
+    """Round-trip time: EWMA of samples, starting from a prior."""
+
+    def __init__(self, prior_s: float = 0.02, weight: float = 0.25) -> None:
+        self.rtt_s = prior_s
+        self.weight = weight
+        self.samples = 0
+
+    def add(self, rtt_s: float) -> None:
+        """Record one round trip (seconds)."""
+        if math.isfinite(rtt_s) and rtt_s >= 0:
+            self.rtt_s = rtt_s if self.samples == 0 else \
+                (1 - self.weight) * self.rtt_s + self.weight * rtt_s
+            self.samples += 1
