@@ -15,6 +15,7 @@ def flat_profile(block_s: float, depth: int = 4, tokens0: int = 17, dim: int = 2
                  **kw) -> DeviceProfile:
     """Every block costs block_s whatever its tokens: latency is easy to compute by hand."""
     return DeviceProfile(device='hand', model='m', tokens0=tokens0, depth=depth, embed_dim=dim,
+                         image_hw=(64, 64),
                          layers=[LayerModel('linear', a=0.0, b=block_s)] * depth, **kw)
 
 
@@ -22,7 +23,7 @@ def hand_planner(mode='full', sla=0.05, **cfg) -> Planner:
     robot = flat_profile(0.010, codecs={'png': CodecCost(bytes_ratio=0.5)})
     cloud = flat_profile(0.001)
     return Planner(robot, cloud, PlannerConfig(sla_s=sla, mode=mode, k=2, dwell_s=0,
-                                               margin=0, **cfg), image_shape=(64, 64))
+                                               margin=0, **cfg))
 
 
 def test_paper_mode_by_hand():
@@ -76,8 +77,7 @@ def test_only_allowed_modes_are_chosen():
 def test_hysteresis_dwell_and_immediate_escape():
     robot = flat_profile(0.010)
     cloud = flat_profile(0.001)
-    p = Planner(robot, cloud, PlannerConfig(sla_s=0.05, dwell_s=5.0, margin=0.1, k=2),
-                image_shape=(64, 64))
+    p = Planner(robot, cloud, PlannerConfig(sla_s=0.05, dwell_s=5.0, margin=0.1, k=2))
     first = p.decide(LinkState(0.0), now=0.0)           # link down: robot-only
     assert first.option.mode == ROBOT and first.changed
     d = p.decide(LinkState(1e9), now=1.0)               # link back, but robot is still fine
@@ -91,8 +91,8 @@ def test_hysteresis_dwell_and_immediate_escape():
 def test_measured_accuracy_table_is_used():
     table = {'fp32': {0.0: 0.9, 0.5: 0.5}, 'int8': {0.0: 0.95, 0.5: 0.5}}
     robot = flat_profile(0.010, accuracy=table)
-    p = Planner(robot, flat_profile(0.001), PlannerConfig(sla_s=1.0, dwell_s=0, k=2,
-                                                         modes=(SPLIT,)))
+    cfg = PlannerConfig(sla_s=1.0, dwell_s=0, k=2, modes=(SPLIT,))
+    p = Planner(robot, flat_profile(0.001), cfg)
     d = p.decide(LinkState(1e9), now=0)
     assert d.accuracy_measured and d.option.codec == 'int8' and d.accuracy == pytest.approx(0.95)
 

@@ -59,7 +59,7 @@ class JanusEngine:
         return self.vit.cloud_part(state, split, schedule)
 
     def whole(self, crops: list[np.ndarray], schedule: Sequence[int]) -> torch.Tensor:
-        """The whole model on uint8 crops: logits."""
+        """Run the whole model on uint8 crops: logits."""
         return self.vit.forward(self.pre.normalize(crops), schedule)
 
     @staticmethod

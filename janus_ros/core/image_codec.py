@@ -56,5 +56,5 @@ def decode_image(data: bytes, codec: str, height: int = 0, width: int = 0) -> np
 
 
 def image_format(codec: str) -> str:
-    """The sensor_msgs/CompressedImage format string of a codec (png or jpeg)."""
+    """Return the sensor_msgs/CompressedImage format of a codec (png or jpeg)."""
     return 'jpeg' if codec.startswith('jpeg') else codec

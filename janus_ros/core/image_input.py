@@ -29,7 +29,7 @@ class ImageInputError(ValueError):
 
 def to_array(encoding: str, height: int, width: int, step: int, data: bytes,
              is_bigendian: bool = False) -> np.ndarray:
-    """The image as an (H, W[, C]) array in its own encoding, checked against height x step."""
+    """Return the image as an (H, W[, C]) array in its encoding, checked against height x step."""
     if encoding not in ENCODINGS:
         raise ImageInputError(f'unsupported encoding {encoding!r}; accepted: {sorted(ENCODINGS)}')
     channels, kind, _ = ENCODINGS[encoding]

@@ -63,7 +63,7 @@ def merge_tokens(m: Matching, x: torch.Tensor, size: torch.Tensor
 
 
 def merge_source(m: Matching, source: torch.Tensor, tokens: int) -> torch.Tensor:
-    """Update ``source`` (B, N0): for each original patch, the index of the token now holding it."""
+    """Update ``source`` (B, N0): for each original patch, the token now holding it."""
     batch = source.shape[0]
     kept = m.kept_a
     dev = source.device

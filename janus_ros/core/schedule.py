@@ -45,7 +45,8 @@ def janus_reduction(alpha: float, depth: int) -> tuple[int, ...]:
     if alpha == 0:
         return (0,) * depth
     # The tiny epsilon keeps exact powers (e.g. 2 ** 3.0 computed as 7.9999) on the right side.
-    return tuple(int(math.floor(2.0 ** (alpha * (depth - l)) + 1e-9)) for l in range(1, depth + 1))
+    return tuple(int(math.floor(2.0 ** (alpha * (depth - layer)) + 1e-9))
+                 for layer in range(1, depth + 1))
 
 
 def janus_schedule(alpha: float, depth: int, tokens0: int) -> tuple[int, ...]:
@@ -54,7 +55,7 @@ def janus_schedule(alpha: float, depth: int, tokens0: int) -> tuple[int, ...]:
 
 
 def constant_schedule(r: int, depth: int, tokens0: int) -> tuple[int, ...]:
-    """ToMe's constant schedule: ``r`` tokens per block, capped per block."""
+    """Return the constant schedule of ToMe: ``r`` tokens per block, capped per block."""
     if r < 0:
         raise ValueError(f'r must be >= 0, got {r}')
     return capped((r,) * depth, tokens0)
@@ -73,7 +74,7 @@ def alpha_max(depth: int, tokens0: int, step: float = ALPHA_STEP) -> float:
 
 
 def alpha_grid(depth: int, tokens0: int, step: float = ALPHA_STEP) -> tuple[float, ...]:
-    """The scheduler's alphas: 0, t, 2t, ..., alpha_max."""
+    """Return the scheduler's alphas: 0, t, 2t, ..., alpha_max."""
     top = alpha_max(depth, tokens0, step)
     return tuple(round(i * step, 10) for i in range(int(round(top / step)) + 1))
 

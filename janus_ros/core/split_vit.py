@@ -52,9 +52,11 @@ class SplitViT:
         for attr in ('patch_embed', 'blocks', 'norm', 'forward_head', '_pos_embed'):
             if not hasattr(model, attr):
                 raise UnsupportedModelError(f'not a timm VisionTransformer: no {attr!r}')
-        if getattr(model, 'num_prefix_tokens', 1) != 1 or getattr(model, 'cls_token', None) is None:
+        if getattr(model, 'num_prefix_tokens', 1) != 1 or \
+                getattr(model, 'cls_token', None) is None:
             raise UnsupportedModelError('janus_ros needs exactly one prefix token (CLS)')
-        if getattr(model, 'attn_pool', None) is not None or model.global_pool not in SUPPORTED_POOLS:
+        if getattr(model, 'attn_pool', None) is not None or \
+                model.global_pool not in SUPPORTED_POOLS:
             raise UnsupportedModelError(
                 f'global_pool {model.global_pool!r} unsupported (use one of {SUPPORTED_POOLS})')
         self.model = model.eval()
@@ -76,7 +78,8 @@ class SplitViT:
     def check_schedule(self, schedule: Sequence[int]) -> None:
         """Reject a schedule of the wrong length (a schedule is one entry per block)."""
         if len(schedule) != self.depth:
-            raise ValueError(f'schedule has {len(schedule)} entries, model has {self.depth} blocks')
+            raise ValueError(f'schedule has {len(schedule)} entries, model has '
+                             f'{self.depth} blocks')
 
     @torch.inference_mode()
     def embed(self, images: torch.Tensor, track_source: bool = False) -> TokenState:
@@ -110,7 +113,7 @@ class SplitViT:
 
     @torch.inference_mode()
     def head(self, state: TokenState) -> torch.Tensor:
-        """Final norm, pooling (size-weighted for 'avg' after merging) and classifier."""
+        """Apply the final norm, pooling (size-weighted for 'avg') and the classifier."""
         m = self.model
         x = m.norm(state.x)
         if m.global_pool == 'avg' and state.size is not None:
@@ -129,5 +132,5 @@ class SplitViT:
         return self.head(self.run_blocks(state, split + 1, self.depth, schedule))
 
     def forward(self, images: torch.Tensor, schedule: Sequence[int]) -> torch.Tensor:
-        """The whole model with merging, unsplit."""
+        """Run the whole model with merging, unsplit."""
         return self.cloud_part(self.robot_part(images, 0, schedule), 0, schedule)

@@ -93,7 +93,8 @@ def decode_tokens(enc: EncodedTokens, max_tokens: int, dim: int) -> tuple[np.nda
     name, dt = _BY_ID[enc.dtype]
     expected = tokens * width * dt.itemsize
     if enc.raw_length != expected:
-        raise PayloadError(f'raw length {enc.raw_length} != {expected} for {tokens}x{width} {name}')
+        raise PayloadError(f'raw length {enc.raw_length} != {expected} for '
+                           f'{tokens}x{width} {name}')
     sizes = np.asarray(enc.sizes, np.float32).reshape(-1)
     if sizes.size != tokens:
         raise PayloadError(f'{sizes.size} token sizes for {tokens} tokens')

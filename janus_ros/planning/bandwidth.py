@@ -49,11 +49,11 @@ class ThroughputEstimator:
             self._samples.append((t, bps))
 
     def live(self, now: float) -> list[float]:
-        """Samples of the window not older than max_age_s, oldest first."""
+        """Return the window's samples not older than max_age_s, oldest first."""
         return [v for t, v in self._samples if now - t <= self.max_age_s]
 
     def estimate(self, now: float) -> BandwidthEstimate:
-        """The current estimate (the prior when no live sample remains)."""
+        """Return the current estimate, or the prior when no live sample remains."""
         values = self.live(now)
         age = now - self._samples[-1][0] if self._samples else math.inf
         if not values:

@@ -19,7 +19,7 @@ TABLE_I_MS = {'jetson-orin-nano': (653.3, 403.2), 'v100': (32.3, 22.5)}
 
 
 def paper_profile(device: str) -> DeviceProfile:
-    """The profile of ``device`` ('jetson-orin-nano' or 'v100') implied by Table I."""
+    """Build the profile of ``device`` ('jetson-orin-nano' or 'v100') implied by Table I."""
     unmerged_ms, merged_ms = TABLE_I_MS[device]
     sum_none = DEPTH * TOKENS0
     counts = S.token_counts(S.janus_schedule(PAPER_ALPHA_MAX, DEPTH, TOKENS0), TOKENS0)
@@ -29,6 +29,7 @@ def paper_profile(device: str) -> DeviceProfile:
     layer = LayerModel('linear', a=a_ms / 1e3, b=b_ms / 1e3, r2=1.0)
     return DeviceProfile(
         device=device, model=MODEL, tokens0=TOKENS0, depth=DEPTH, embed_dim=DIM,
-        layers=[layer] * DEPTH, source='paper-table-I',
+        layers=[layer] * DEPTH, image_hw=(384, 384), source='paper-table-I',
         notes=('Janus (INFOCOM 2025) Table I: per-block T(x)=a*x+b fitted to the unmerged and '
-               f'Eq. 1 (alpha={PAPER_ALPHA_MAX}) totals; embedding, head and codecs not modelled.'))
+               f'Eq. 1 (alpha={PAPER_ALPHA_MAX}) totals; embedding, head and codecs not '
+               'modelled.'))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 import numpy as np
 
@@ -55,7 +55,8 @@ class PlannerConfig:
         if not self.sla_s > 0:
             raise ValueError(f'sla_s must be > 0, got {self.sla_s}')
         if not set(self.modes) <= {ROBOT, CLOUD, SPLIT} or not self.modes:
-            raise ValueError(f'modes must be a non-empty subset of robot, cloud, split: {self.modes}')
+            raise ValueError(f'modes must be a non-empty subset of robot, cloud, split: '
+                             f'{self.modes}')
         if not 0 <= self.margin < 1 or self.dwell_s < 0:
             raise ValueError('margin in [0, 1) and dwell_s >= 0 required')
 
@@ -116,15 +117,15 @@ class Planner:
     """Plans for one model given robot and cloud profiles."""
 
     def __init__(self, robot: DeviceProfile, cloud: DeviceProfile,
-                 config: PlannerConfig = PlannerConfig(),
-                 image_shape: tuple[int, int] = (0, 0)) -> None:
+                 config: PlannerConfig = PlannerConfig()) -> None:
         if (robot.depth, robot.tokens0) != (cloud.depth, cloud.tokens0):
             raise ValueError('robot and cloud profiles describe different models')
         self.robot, self.cloud, self.config = robot, cloud, config
         self.depth, self.tokens0, self.dim = robot.depth, robot.tokens0, robot.embed_dim
-        h, w = image_shape
-        side = round(math.sqrt(self.tokens0 - 1)) * 16
-        self.frame_bytes = 3 * (h * w if h and w else side * side)
+        h, w = robot.image_hw
+        if not h * w:
+            raise ValueError('the robot profile lacks image_hw (model input size)')
+        self.frame_bytes = 3 * h * w
         top = S.alpha_max(self.depth, self.tokens0, config.alpha_step)
         if config.max_alpha is not None:
             top = min(top, config.max_alpha)

@@ -71,6 +71,7 @@ class DeviceProfile:
     depth: int
     embed_dim: int
     layers: list[LayerModel]
+    image_hw: tuple[int, int] = (0, 0)   # model input resolution (frames sent cloud-only)
     preprocess_s: float = 0.0        # crop + normalise (robot) or decode->tensor (cloud)
     embed_s: float = 0.0
     head_s: float = 0.0
@@ -100,6 +101,7 @@ class DeviceProfile:
         data = asdict(self)
         data['profile_version'] = PROFILE_VERSION
         data['layers'] = [_layer_dict(m) for m in self.layers]
+        data['image_hw'] = list(self.image_hw)
         data['accuracy'] = {c: {float(a): float(v) for a, v in t.items()}
                             for c, t in self.accuracy.items()}
         path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -112,12 +114,14 @@ class DeviceProfile:
         if data.pop('profile_version', None) != PROFILE_VERSION:
             raise ValueError(f'{path}: not a janus_ros profile of version {PROFILE_VERSION}')
         data['layers'] = [LayerModel(**m) for m in data['layers']]
+        data['image_hw'] = tuple(data.get('image_hw') or (0, 0))
         data['codecs'] = {k: CodecCost(**v) for k, v in (data.get('codecs') or {}).items()}
         data['accuracy'] = {c: {float(a): float(v) for a, v in t.items()}
                             for c, t in (data.get('accuracy') or {}).items()}
         profile = cls(**data)
         if len(profile.layers) != profile.depth:
-            raise ValueError(f'{path}: {len(profile.layers)} layer models for depth {profile.depth}')
+            raise ValueError(f'{path}: {len(profile.layers)} layer models for depth '
+                             f'{profile.depth}')
         return profile
 
 
@@ -134,5 +138,5 @@ def profile_filename(device: str, model: str) -> str:
 
 
 def this_device() -> str:
-    """A short name for the machine the profiler runs on."""
+    """Name the machine the profiler runs on, briefly."""
     return f'{platform.node() or "host"}-{platform.machine()}'

@@ -36,7 +36,7 @@ def _median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> flo
 
 
 def sample_image(height: int, width: int) -> np.ndarray:
-    """A natural photograph (scikit-image's astronaut) resized to the model's input."""
+    """Return a natural photograph (scikit-image's astronaut) at the given size."""
     import cv2
     from skimage import data
     return cv2.resize(data.astronaut(), (width, height), interpolation=cv2.INTER_AREA)
@@ -98,7 +98,8 @@ def measure(engine: JanusEngine, repeats: int = 5, counts_per_layer: int = 12,
     tokens = np.random.default_rng(seed).normal(size=(n0, dim)).astype(np.float32)
     return DeviceProfile(
         device=device or this_device(), model=engine.spec.name, tokens0=n0, depth=vit.depth,
-        embed_dim=dim, layers=layers, preprocess_s=pre_s, embed_s=embed_s, head_s=head_s,
+        embed_dim=dim, layers=layers, image_hw=(engine.pre.height, engine.pre.width),
+        preprocess_s=pre_s, embed_s=embed_s, head_s=head_s,
         codecs=measure_codecs(tokens, crop, repeats), source='measured',
         threads=torch.get_num_threads(),
         versions=dict(torch=str(torch.__version__), timm=str(__import__('timm').__version__),

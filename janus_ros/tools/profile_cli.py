@@ -15,14 +15,14 @@ from janus_ros.planning.profiler import measure
 
 
 def model_spec_from_args(args: argparse.Namespace) -> ModelSpec:
-    """A model card wins; otherwise a timm name with hub, file or random weights."""
+    """Build the ModelSpec: a model card wins, else a timm name with hub/file/random weights."""
     if args.model_card:
         return ModelSpec.from_card(args.model_card)
     return ModelSpec(args.model, weights=args.weights, seed=args.seed)
 
 
 def add_model_args(ap: argparse.ArgumentParser) -> None:
-    """The model-selection flags shared by the command-line tools."""
+    """Add the model-selection flags shared by the command-line tools."""
     ap.add_argument('--model', default='vit_small_patch16_224', help='timm model name')
     ap.add_argument('--weights', default='random', help="'hub', 'random' or a checkpoint path")
     ap.add_argument('--seed', type=int, default=0, help='seed for random weights')

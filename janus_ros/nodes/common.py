@@ -1,0 +1,99 @@
+# Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
+"""What every janus_ros node does the same way: load the model, report diagnostics, spin."""
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Mapping, Optional
+
+import rclpy
+import torch
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
+from rclpy.node import Node
+
+from janus_ros.core.engine import JanusEngine
+from janus_ros.core.models import ModelSpec
+from janus_ros.nodes.params import Param, declare, validate
+
+DIAGNOSTICS = '/diagnostics'
+
+
+def engine_from_params(values: Mapping[str, Any], logger: Any) -> JanusEngine:
+    """Build the model named by the model.* parameters (a model card wins)."""
+    if values.get('threads'):
+        torch.set_num_threads(int(values['threads']))
+    if values['model.card']:
+        spec = ModelSpec.from_card(values['model.card'])
+    else:
+        spec = ModelSpec(values['model.name'], weights=values['model.weights'],
+                         seed=int(values['model.seed']))
+    engine = JanusEngine(spec)
+    if spec.random_weights:
+        logger.warning(f'{spec.name} has RANDOM weights (seed {spec.seed}): classes are '
+                       'meaningless; every result is marked weights_random')
+    logger.info(f'model {spec.name}: {engine.depth} blocks, {engine.tokens0} tokens, '
+                f'weights {engine.fingerprint}')
+    return engine
+
+
+def diagnostic_array(node: Node, level: int, message: str,
+                     values: Mapping[str, Any]) -> DiagnosticArray:
+    """One DiagnosticStatus named after the node, its values as key/value pairs."""
+    status = DiagnosticStatus(level=bytes([level]), name=node.get_fully_qualified_name(),
+                              message=message, hardware_id=node.get_name(),
+                              values=[KeyValue(key=k, value=str(v)) for k, v in values.items()])
+    return DiagnosticArray(header=node_header(node), status=[status])
+
+
+def node_header(node: Node) -> Any:
+    """Make a std_msgs/Header stamped with the node's clock now."""
+    from std_msgs.msg import Header
+    return Header(stamp=node.get_clock().now().to_msg())
+
+
+def declare_with_validation(node: Node, table: tuple[Param, ...],
+                            on_change: Optional[Callable[[dict[str, Any]], None]] = None
+                            ) -> dict[str, Any]:
+    """Declare ``table``; refuse bad runtime values; call ``on_change`` after accepted sets."""
+    from rcl_interfaces.msg import SetParametersResult
+
+    values = declare(node, table)
+
+    def check(params: list) -> SetParametersResult:
+        for p in params:
+            reason = validate(table, p.name, p.value)
+            if reason:
+                return SetParametersResult(successful=False, reason=reason)
+        return SetParametersResult(successful=True)
+
+    def applied(params: list) -> None:
+        for p in params:
+            values[p.name] = p.value
+        if on_change is not None:
+            on_change({p.name: p.value for p in params})
+
+    node.add_on_set_parameters_callback(check)
+    node.add_post_set_parameters_callback(applied)
+    return values
+
+
+def run(make_node: Callable[[], Node], threads: int = 2) -> int:
+    """Init rclpy, spin the node until Ctrl-C or shutdown, clean up; the exit status."""
+    rclpy.init(args=sys.argv)
+    node = None
+    try:
+        node = make_node()
+        executor = MultiThreadedExecutor(num_threads=threads)
+        executor.add_node(node)
+        executor.spin()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            close = getattr(node, 'close', None)
+            if close is not None:
+                close()
+            node.destroy_node()
+        if rclpy.ok():
+            rclpy.shutdown()
+    return 0

@@ -1,0 +1,278 @@
+# Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
+"""The three nodes as separate processes over real DDS (the demo model, Fashion-MNIST)."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from diagnostic_msgs.msg import DiagnosticArray
+from sensor_msgs.msg import Image
+
+from janus_ros.core import schedule as S
+from janus_ros.core.engine import JanusEngine
+from janus_ros.core.image_codec import decode_image, encode_image, image_format
+from janus_ros.core.models import ModelSpec
+from janus_ros.core.split_vit import TokenState
+from janus_ros.core.wire_codec import decode_tokens, encode_tokens
+from janus_ros.msg import ClassificationResult, FrameInfo, JanusPlan, TokenFeatures
+from janus_ros.nodes import ros_io as io
+from janus_ros.planning.profile import DeviceProfile, LayerModel
+from ros_harness import DEMO_CARD, Processes, RosPeer
+
+MODEL = {'model.card': str(DEMO_CARD)}
+
+
+@pytest.fixture(scope='module')
+def engine() -> JanusEngine:
+    return JanusEngine(ModelSpec.from_card(DEMO_CARD))
+
+
+@pytest.fixture(scope='module')
+def samples():
+    data = np.load(DEMO_CARD.parent / 'samples.npz', allow_pickle=False)
+    return data['images'], data['labels']
+
+
+@pytest.fixture
+def procs(ros_env, tmp_path):
+    p = Processes(ros_env, tmp_path)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def peer(ros_domain):
+    r = RosPeer(ros_domain)
+    yield r
+    r.close()
+
+
+def plan_msg(plan_id: int, mode: str, engine: JanusEngine, split: int = 0, alpha: float = 0.0,
+             codec: str = 'fp32', compression: str = 'none') -> JanusPlan:
+    sched = S.janus_schedule(alpha, engine.depth, engine.tokens0)
+    split = {'robot': engine.depth + 1, 'cloud': 0}.get(mode, split)
+    return JanusPlan(plan_id=plan_id, mode=mode, split_layer=split, alpha=alpha,
+                     merge_schedule=list(sched), codec=codec, compression=compression,
+                     reason='test')
+
+
+def reference(engine: JanusEngine, rgb: np.ndarray, plan: JanusPlan) -> tuple[int, float]:
+    """What the core computes for this plan on this image, through the same codecs."""
+    crop = engine.pre.crop(rgb)
+    sched = tuple(plan.merge_schedule)
+    if plan.mode == 'robot':
+        logits = engine.whole([crop], sched)
+    elif plan.mode == 'cloud':
+        data = crop.tobytes() if plan.codec == 'raw' else encode_image(crop, plan.codec)
+        fmt = 'raw' if plan.codec == 'raw' else image_format(plan.codec)
+        logits = engine.whole([decode_image(data, fmt, *crop.shape[:2])], sched)
+    else:
+        state = engine.robot([crop], plan.split_layer, sched)
+        enc = encode_tokens(state.x[0].numpy(), state.sizes()[0].numpy(), plan.codec,
+                            plan.compression)
+        x, sizes = decode_tokens(enc, engine.tokens0, engine.vit.embed_dim)
+        import torch
+        size = None if np.all(sizes == 1) else torch.from_numpy(sizes)[None, :, None]
+        logits = engine.cloud(TokenState(torch.from_numpy(x)[None], size), plan.split_layer,
+                              sched)
+    pred = engine.predict(logits)[0]
+    return pred.class_id, pred.score
+
+
+def send_image(peer: RosPeer, pub, rgb: np.ndarray, frame_id: str = 'camera') -> Image:
+    msg = io.rgb_to_image(rgb)
+    msg.header.stamp = peer.node.get_clock().now().to_msg()
+    msg.header.frame_id = frame_id
+    pub.publish(msg)
+    return msg
+
+
+def start_robot_and_cloud(procs, edge_params=None, cloud_params=None, ns=''):
+    procs.start('cloud', 'cloud_node', dict(MODEL, **(cloud_params or {})))
+    procs.start('edge', 'edge_node', {**MODEL, 'cloud_timeout_s': 2.0, **(edge_params or {})},
+                ns=ns)
+
+
+PLANS = [('robot', 0, 0.0, 'fp32'), ('robot', 0, 0.3, 'fp32')] + \
+    [('cloud', 0, 0.2, c) for c in ('raw', 'png', 'jpeg90')] + \
+    [('split', s, a, c) for s, a in ((1, 0.3), (3, 0.5), (5, 0.2))
+     for c in ('fp32', 'fp16', 'int8')]
+
+
+def test_every_plan_answers_like_the_core(procs, peer, engine, samples):
+    start_robot_and_cloud(procs)
+    results = peer.collect(ClassificationResult, io.RESULT, io.RESULT_QOS)
+    img_pub = peer.node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
+    plan_pub = peer.node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
+    peer.wait_subscribers(img_pub)
+    images, _ = samples
+    for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
+        plan = plan_msg(pid, mode, engine, split, alpha, codec,
+                        'zstd' if codec == 'fp16' else 'none')
+        plan_pub.publish(plan)
+        rgb = images[pid]
+        for _ in range(40):  # the first frame after the plan arrives carries its id
+            n = len(results)
+            send_image(peer, img_pub, rgb)
+            peer.wait_for(lambda: len(results) > n, 30, f'a result under plan {pid}')
+            if results[-1].plan_id == pid:
+                break
+        res = results[-1]
+        assert res.plan_id == pid
+        assert res.source == ('robot' if mode == 'robot' else 'cloud') and not res.fallback
+        cls, score = reference(engine, rgb, plan)
+        assert res.class_id == cls and res.score == pytest.approx(score, abs=1e-6), plan
+        if mode == 'split':
+            assert res.bytes_sent > 0 and res.robot_compute_s > 0 and res.cloud_compute_s > 0
+
+
+def test_plan_change_mid_stream(procs, peer, engine, samples):
+    start_robot_and_cloud(procs)
+    results = peer.collect(ClassificationResult, io.RESULT, io.RESULT_QOS)
+    img_pub = peer.node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
+    plan_pub = peer.node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
+    plan_pub.publish(plan_msg(1, 'split', engine, 2, 0.2, 'fp16'))
+    peer.wait_subscribers(img_pub)
+    time.sleep(1.0)
+    images, _ = samples
+    stamps = []
+    for i in range(30):
+        if i == 15:
+            plan_pub.publish(plan_msg(2, 'cloud', engine, alpha=0.1, codec='png'))
+            time.sleep(0.05)
+        stamps.append(io.stamp_key(send_image(peer, img_pub, images[i]).header.stamp))
+        time.sleep(0.1)
+    peer.wait_for(lambda: len(results) >= 30, 30, '30 results')
+    time.sleep(0.5)
+    assert len(results) == 30, 'every frame answered exactly once'
+    by_stamp = {io.stamp_key(r.header.stamp): r for r in results}
+    assert set(by_stamp) == set(stamps)
+    ids = [by_stamp[s].plan_id for s in stamps]
+    assert ids[:15] == [1] * 15
+    assert ids[16:] == [2] * 14, f'plan 2 must hold from the second frame after it: {ids}'
+
+
+def write_profiles(tmp_path, engine: JanusEngine) -> tuple[str, str]:
+    """A slow robot (40 ms a block) and a fast cloud (1 ms): remote plans win on a good link."""
+    paths = []
+    for name, block in (('robot', 0.04), ('cloud', 0.001)):
+        prof = DeviceProfile(device=name, model=engine.spec.name, tokens0=engine.tokens0,
+                             depth=engine.depth, embed_dim=engine.vit.embed_dim,
+                             image_hw=(engine.pre.height, engine.pre.width),
+                             layers=[LayerModel(a=0.0, b=block)] * engine.depth)
+        paths.append(str(prof.save(tmp_path / f'{name}.yaml')))
+    return paths[0], paths[1]
+
+
+def test_cloud_killed_and_restarted(procs, peer, engine, samples, tmp_path):
+    robot, cloud = write_profiles(tmp_path, engine)
+    start_robot_and_cloud(procs, edge_params={'cloud_timeout_s': 0.5})
+    procs.start('monitor', 'monitor_node', dict(robot_profile=robot, cloud_profile=cloud,
+                                                sla_s=0.5, dwell_s=0.5))
+    results = peer.collect(ClassificationResult, io.RESULT, io.RESULT_QOS)
+    img_pub = peer.node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
+    peer.wait_subscribers(img_pub)
+    images, _ = samples
+    sent = 0
+
+    def stream(seconds: float) -> None:
+        nonlocal sent
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            send_image(peer, img_pub, images[sent % len(images)])
+            sent += 1
+            time.sleep(0.2)
+
+    def cloud_share(last: int) -> int:
+        return sum(r.source == 'cloud' for r in results[-last:])
+
+    stream(3)
+    peer.wait_for(lambda: cloud_share(5) == 5, 30, 'work on the cloud')
+    procs.stop('cloud', 9)  # killed, no goodbye
+    stream(4)
+    peer.wait_for(lambda: any(r.fallback for r in results), 10, 'a fallback result')
+    procs.start('cloud2', 'cloud_node', MODEL)
+    end = time.monotonic() + 40
+    while time.monotonic() < end and cloud_share(5) < 5:
+        stream(1)
+    assert cloud_share(5) == 5, 'work moved back to the new cloud'
+    peer.wait_for(lambda: len(results) >= sent, 15, 'an answer for every frame')
+    time.sleep(0.5)
+    assert len(results) == sent
+    assert len({io.stamp_key(r.header.stamp) for r in results}) == sent
+
+
+def test_malformed_tokens_are_counted_and_skipped(procs, peer, engine, samples):
+    procs.start('cloud', 'cloud_node', MODEL)
+    answers = peer.collect(ClassificationResult, io.CLOUD_RESULT, io.RESULT_QOS)
+    diags = peer.collect(DiagnosticArray, '/diagnostics', 10)
+    pub = peer.node.create_publisher(TokenFeatures, io.TOKENS, io.request_qos(True))
+    peer.wait_subscribers(pub)
+    images, _ = samples
+    sched = S.janus_schedule(0.3, engine.depth, engine.tokens0)
+    crop = engine.pre.crop(images[0])
+    state = engine.robot([crop], 2, sched)
+    enc = encode_tokens(state.x[0].numpy(), state.sizes()[0].numpy(), 'int8')
+
+    def make(seq: int, **change) -> TokenFeatures:
+        info = FrameInfo(seq=seq, model_id=engine.spec.name,
+                         weights_fingerprint=engine.fingerprint, merge_schedule=list(sched))
+        msg = io.encoded_to_msg(enc, TokenFeatures(info=info, split_layer=2))
+        msg.header.stamp.sec = seq
+        for k, v in change.items():
+            if k == 'fingerprint':
+                msg.info.weights_fingerprint = v
+            else:
+                setattr(msg, k, v)
+        return msg
+
+    bad = [make(101, data=bytes(enc.data)[:100]),
+           make(102, shape=[enc.shape[0] + 3, enc.shape[1]]),
+           make(103, fingerprint='0123456789abcdef'),
+           make(104, shape=[2**31, 2**31]),
+           make(105, split_layer=99)]
+    good = [make(i) for i in (1, 2, 3)]
+    for msg in (good[0], *bad[:3], good[1], *bad[3:], good[2]):
+        pub.publish(msg)
+        time.sleep(0.05)
+    peer.wait_for(lambda: len(answers) >= 3, 30, 'answers to the good frames')
+
+    def rejected() -> int:
+        for d in reversed(diags):
+            for st in d.status:
+                if st.name.endswith('cloud_node'):
+                    return int({kv.key: kv.value for kv in st.values}['rejected'])
+        return -1
+    peer.wait_for(lambda: rejected() == 5, 10, 'cloud diagnostics counting 5 rejects')
+    time.sleep(0.5)
+    assert sorted(a.seq for a in answers) == [1, 2, 3]
+    expected = engine.predict(engine.cloud(state, 2, sched))[0].class_id
+    assert all(a.class_id == expected for a in answers)
+    assert 'rejected frame' in procs.log('cloud')
+
+
+def test_two_robots_share_one_cloud(procs, peer, engine, samples):
+    procs.start('cloud', 'cloud_node', dict(MODEL, robots=['/r1', '/r2'], discover=False))
+    pubs, results = {}, {}
+    for ns in ('/r1', '/r2'):
+        procs.start(f'edge_{ns.strip("/")}', 'edge_node', MODEL, ns=ns)
+        plan_pub = peer.node.create_publisher(JanusPlan, f'{ns}/{io.PLAN}', io.PLAN_QOS)
+        plan_pub.publish(plan_msg(1, 'split', engine, 3, 0.2, 'int8'))
+        pubs[ns] = peer.node.create_publisher(Image, f'{ns}/{io.IMAGE}', io.SENSOR_QOS)
+        results[ns] = peer.collect(ClassificationResult, f'{ns}/{io.RESULT}', io.RESULT_QOS)
+        pubs[ns]._plan = plan_pub
+    for ns in pubs:
+        peer.wait_subscribers(pubs[ns])
+    time.sleep(1.0)
+    images, _ = samples
+    for i in range(10):
+        for ns in pubs:
+            send_image(peer, pubs[ns], images[i], frame_id=ns.strip('/'))
+        time.sleep(0.15)
+    peer.wait_for(lambda: all(len(r) >= 10 for r in results.values()), 30, 'both robots')
+    time.sleep(0.5)
+    for ns, got in results.items():
+        assert len(got) == 10
+        assert {r.header.frame_id for r in got} == {ns.strip('/')}
+        assert {r.source for r in got} == {'cloud'}
