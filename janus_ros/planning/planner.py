@@ -18,7 +18,7 @@ handful of vectorised operations over ~1,400 options.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -70,14 +70,31 @@ class Option:
     alpha: float
     codec: str
     schedule: tuple[int, ...]
+    tome_r: int = 0            # > 0: ToMe's constant schedule (the baselines), alpha unused
 
     def describe(self) -> str:
         """Short text used in logs and messages."""
+        merge = f'ToMe r={self.tome_r}' if self.tome_r else f'alpha={self.alpha:.2f}'
         if self.mode == ROBOT:
-            return f'robot-only alpha={self.alpha:.2f}'
+            return f'robot-only {merge}'
         if self.mode == CLOUD:
-            return f'cloud-only {self.codec} alpha={self.alpha:.2f}'
-        return f'split s={self.split} alpha={self.alpha:.2f} {self.codec}'
+            return f'cloud-only {self.codec} {merge}'
+        return f'split s={self.split} {merge} {self.codec}'
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Link-independent cost of an option: seconds before and after the transfer, bytes."""
+
+    before_s: float
+    after_s: float
+    bytes: float
+    remote: bool
+
+    @property
+    def fixed_s(self) -> float:
+        """All compute and codec time."""
+        return self.before_s + self.after_s
 
 
 @dataclass(frozen=True)
@@ -104,15 +121,6 @@ class Decision:
     reason: str
 
 
-@dataclass
-class _Table:
-    options: list[Option] = field(default_factory=list)
-    fixed_s: list[float] = field(default_factory=list)     # all compute + codec time
-    bytes: list[float] = field(default_factory=list)
-    remote: list[bool] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-
-
 class Planner:
     """Plans for one model given robot and cloud profiles."""
 
@@ -133,6 +141,7 @@ class Planner:
                             if a <= top + 1e-9)
         self.schedules = [S.janus_schedule(a, self.depth, self.tokens0) for a in self.alphas]
         self.counts = np.array([S.token_counts(s, self.tokens0) for s in self.schedules], float)
+        self._prefix_cache: dict[tuple[int, ...], tuple] = {}
         self.accuracy_measured = bool(robot.accuracy or cloud.accuracy)
         self._accuracy_table = robot.accuracy or cloud.accuracy
         self._build()
@@ -140,7 +149,8 @@ class Planner:
         self.last_switch = -math.inf
 
     # -- option table -------------------------------------------------------------------------
-    def _accuracy(self, alpha: float, codec: str) -> float:
+    def accuracy_for(self, alpha: float, codec: str) -> float:
+        """Measured accuracy (interpolated over alpha) or the -alpha proxy."""
         if not self.accuracy_measured:
             return -alpha
         key = 'fp32' if codec in LOSSLESS else codec
@@ -150,53 +160,59 @@ class Planner:
         alphas = sorted(table)
         return float(np.interp(alpha, alphas, [table[a] for a in alphas]))
 
-    def _build(self) -> None:
-        r, c, cfg = self.robot, self.cloud, self.config
-        n = self.depth
-        t = _Table()
-        robot_blocks = np.stack([r.blocks_time(self.counts, 1, s) for s in range(n + 1)], axis=1)
-        cloud_blocks = np.stack([c.blocks_time(self.counts, s + 1, n) for s in range(n + 1)],
-                                axis=1)
+    def cost(self, opt: Option) -> Cost:
+        """Compute the link-independent cost of any option.
+
+        Options outside the planner's own grid work too (the baselines' constant-r schedules).
+        """
+        r, c, cfg, n = self.robot, self.cloud, self.config, self.depth
+        counts, robot_cum, cloud_cum = self._prefix(opt.schedule)
         front = r.preprocess_s + r.embed_s
-        comp = r.codec(cfg.compression)
-        comp_in = c.codec(cfg.compression)
-        for ai, (alpha, sched) in enumerate(zip(self.alphas, self.schedules)):
-            def add(opt: Option, fixed: float, nbytes: float, remote: bool) -> None:
-                t.options.append(opt)
-                t.fixed_s.append(fixed)
-                t.bytes.append(nbytes)
-                t.remote.append(remote)
-                t.accuracy.append(self._accuracy(alpha, opt.codec))
+        if opt.mode == ROBOT:
+            return Cost(front + robot_cum[n] + r.head_s, 0.0, 0.0, False)
+        if opt.mode == CLOUD:
+            mb = self.frame_bytes / MB
+            return Cost(r.preprocess_s + mb * r.codec(opt.codec).encode_s_per_mb,
+                        mb * c.codec(opt.codec).decode_s_per_mb + c.preprocess_s + c.embed_s
+                        + cloud_cum[n] + c.head_s,
+                        self.frame_bytes * r.codec(opt.codec).bytes_ratio, True)
+        raw = wire_bytes(int(counts[opt.split]), self.dim, opt.codec)
+        comp_out, comp_in = r.codec(cfg.compression), c.codec(cfg.compression)
+        mb = raw / MB
+        return Cost(front + robot_cum[opt.split]
+                    + mb * (r.codec(opt.codec).encode_s_per_mb + comp_out.encode_s_per_mb),
+                    mb * (c.codec(opt.codec).decode_s_per_mb + comp_in.decode_s_per_mb)
+                    + cloud_cum[n] - cloud_cum[opt.split] + c.head_s,
+                    raw * comp_out.bytes_ratio, True)
+
+    def _prefix(self, schedule: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token counts and cumulative block times (robot, cloud) of a schedule, cached."""
+        hit = self._prefix_cache.get(schedule)
+        if hit is None:
+            counts = np.array(S.token_counts(schedule, self.tokens0), float)
+            cums = [np.concatenate([[0.0], np.cumsum(
+                [p.layers[i](counts[i]) for i in range(self.depth)])])
+                for p in (self.robot, self.cloud)]
+            hit = self._prefix_cache[schedule] = (counts, cums[0], cums[1])
+        return hit
+
+    def _build(self) -> None:
+        cfg, n = self.config, self.depth
+        options = []
+        for alpha, sched in zip(self.alphas, self.schedules):
             if ROBOT in cfg.modes:
-                add(Option(ROBOT, n + 1, alpha, 'fp32', sched),
-                    front + robot_blocks[ai, n] + r.head_s, 0.0, False)
+                options.append(Option(ROBOT, n + 1, alpha, 'fp32', sched))
             if CLOUD in cfg.modes:
-                for codec in cfg.image_codecs:
-                    mb = self.frame_bytes / MB
-                    fixed = (r.preprocess_s + mb * r.codec(codec).encode_s_per_mb
-                             + mb * c.codec(codec).decode_s_per_mb + c.preprocess_s + c.embed_s
-                             + cloud_blocks[ai, 0] + c.head_s)
-                    nbytes = self.frame_bytes * r.codec(codec).bytes_ratio
-                    add(Option(CLOUD, 0, alpha, codec, sched), fixed, nbytes, True)
+                options += [Option(CLOUD, 0, alpha, c, sched) for c in cfg.image_codecs]
             if SPLIT in cfg.modes:
-                for s in S.split_candidates(n, cfg.k)[1:-1]:
-                    tokens = int(self.counts[ai, s])
-                    for codec in cfg.wire_codecs:
-                        raw = wire_bytes(tokens, self.dim, codec)
-                        mb = raw / MB
-                        fixed = (front + robot_blocks[ai, s]
-                                 + mb * (r.codec(codec).encode_s_per_mb + comp.encode_s_per_mb)
-                                 + mb * (c.codec(codec).decode_s_per_mb + comp_in.decode_s_per_mb)
-                                 + cloud_blocks[ai, s] + c.head_s)
-                        add(Option(SPLIT, s, alpha, codec, sched), fixed,
-                            raw * comp.bytes_ratio, True)
-        self.options = t.options
-        self.fixed_s = np.array(t.fixed_s)
-        self.bytes = np.array(t.bytes)
-        self.remote = np.array(t.remote)
-        self.accuracy = np.array(t.accuracy)
-        self.alpha = np.array([o.alpha for o in t.options])
-        # paper-mode view: Algorithm 1 on the raw per-block profile, fp32 tokens
+                options += [Option(SPLIT, s, alpha, c, sched)
+                            for s in S.split_candidates(n, cfg.k)[1:-1] for c in cfg.wire_codecs]
+        costs = [self.cost(o) for o in options]
+        self.options = options
+        self.fixed_s = np.array([c.fixed_s for c in costs])
+        self.bytes = np.array([c.bytes for c in costs])
+        self.remote = np.array([c.remote for c in costs])
+        self.accuracy = np.array([self.accuracy_for(o.alpha, o.codec) for o in options])
         self._paper_tables()
 
     def _paper_tables(self) -> None:
