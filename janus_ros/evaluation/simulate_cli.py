@@ -71,8 +71,10 @@ def run_setting(label: str, robot: DeviceProfile, cloud: DeviceProfile, traces: 
         prior = trace.mean_mbps * 1e6  # the paper seeds its estimate with an offline mean
         rows, runs = {}, {}
         for policy in standard_policies(robot, cloud, args.sla, prior):
-            recs = simulate(policy, trace, duration, args.rtt, 1.0 / args.fps if args.fps else 0)
-            rows[policy.name] = summarize(policy.name, recs, args.sla, duration, policy.switches)
+            recs, dropped = simulate(policy, trace, duration, args.rtt,
+                                     1.0 / args.fps if args.fps else 0)
+            rows[policy.name] = summarize(policy.name, recs, dropped, args.sla, duration,
+                                          policy.switches)
             runs[policy.name] = recs
         per_trace.append(rows)
         for k, v in rows.items():
@@ -81,7 +83,7 @@ def run_setting(label: str, robot: DeviceProfile, cloud: DeviceProfile, traces: 
             shown = {k: runs[k] for k in ('Mixed',) + OURS}
             plot_timeline(out / f'{label}_timeline_{i}.png', trace, shown, args.sla,
                           f'{label}: {trace.name}')
-    mean_rows = [Summary(k, int(np.sum([s.frames for s in v])),
+    mean_rows = [Summary(k, int(np.sum([s.frames for s in v])), int(np.sum([s.dropped for s in v])),
                          *(float(np.nanmean([getattr(s, f) for s in v])) if not all(
                              math.isnan(getattr(s, f)) for s in v) else math.nan
                            for f in ('violation_ratio', 'throughput_fps', 'mean_latency_ms',

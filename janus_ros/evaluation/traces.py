@@ -69,12 +69,10 @@ class Trace:
             return math.inf
         target = self._bits_until(t0) + bits
         periods, rem = divmod(target, self._cum[-1])
-        i = int(np.searchsorted(self._cum, rem, side='right') - 1)
-        i = min(i, len(self.times) - 1)
-        while self.mbps[i] <= 0:  # rem sits exactly at the end of a dead segment
-            i += 1
+        i = max(0, int(np.searchsorted(self._cum, rem, side='left')) - 1)  # earliest segment
+        extra = rem - self._cum[i]
         return periods * self.duration + self.times[i] - self.times[0] + \
-            (rem - self._cum[i]) / (self.mbps[i] * 1e6)
+            (extra / (self.mbps[i] * 1e6) if extra > 0 else 0.0)
 
     def scaled(self, factor: float) -> 'Trace':
         """Return the trace with every rate multiplied by ``factor`` (state it when used)."""

@@ -70,7 +70,7 @@ class MonitorNode(Node):
         """(Re)build estimator and planner from the parameters."""
         p = self.p
         self.estimator = ThroughputEstimator(p['estimator'], p['window'], p['max_sample_age_s'],
-                                             p['prior_bps'])
+                                             p['prior_bps'], shift_factor=p['shift_factor'])
         self.planner = Planner(self.robot_profile, self.cloud_profile, PlannerConfig(
             sla_s=p['sla_s'], mode=p['planner_mode'], modes=tuple(p['modes']),
             wire_codecs=tuple(p['wire_codecs']), image_codecs=tuple(p['image_codecs']),

@@ -73,6 +73,8 @@ MONITOR = (
     Param('window', 5, 'throughput samples the estimator keeps', 1, 1000),
     Param('max_sample_age_s', 5.0, 'samples older than this are ignored', 0.1, 3600.0),
     Param('prior_bps', 10e6, 'cold-start bandwidth estimate (bit/s)', 0.0, 1e11),
+    Param('shift_factor', 2.0, 'forget older samples when the newest two differ by this factor '
+          '(0: off, the paper)', 0.0, 100.0),
     Param('dwell_s', 1.0, 'minimum time between voluntary plan changes', 0.0, 600.0),
     Param('margin', 0.1, 'relative gain needed for a voluntary plan change', 0.0, 0.99),
     Param('probe_interval_s', 0.5, 'probe the link when no transfer was seen for this long',

@@ -4,6 +4,11 @@
 ``harmonic``: harmonic mean of the last W samples (the paper, after FESTIVE): robust to one
 lucky burst. ``ewma``: exponentially weighted, reacts faster. ``percentile``: a low percentile
 of the window, conservative. With no live sample the cold-start prior is used.
+
+Level shifts: a harmonic mean over W samples needs W new samples to forget an outage, which is
+seconds when samples come from probes. With ``shift_factor`` set, when the newest
+``shift_samples`` samples all differ from the estimate of the older ones by more than that
+factor (up or down), the older ones are dropped and the estimate follows at once.
 """
 from __future__ import annotations
 
@@ -31,7 +36,8 @@ class ThroughputEstimator:
 
     def __init__(self, method: str = 'harmonic', window: int = 5, max_age_s: float = 10.0,
                  prior_bps: float = 10e6, ewma_weight: float = 0.3,
-                 percentile: float = 20.0) -> None:
+                 percentile: float = 20.0, shift_factor: float = 0.0,
+                 shift_samples: int = 2) -> None:
         if method not in METHODS:
             raise ValueError(f'unknown estimator {method!r}; choose from {METHODS}')
         if window < 1 or max_age_s <= 0 or prior_bps < 0 or not 0 < ewma_weight <= 1:
@@ -41,12 +47,26 @@ class ThroughputEstimator:
         self.prior_bps = prior_bps
         self.ewma_weight = ewma_weight
         self.percentile = percentile
+        self.shift_factor = shift_factor
+        self.shift_samples = max(1, shift_samples)
         self._samples: deque[tuple[float, float]] = deque(maxlen=window)
 
     def add(self, bps: float, t: float) -> None:
         """Record one throughput sample; non-finite or negative samples are ignored."""
         if math.isfinite(bps) and bps >= 0:
             self._samples.append((t, bps))
+            if self.shift_factor > 1:
+                self._drop_before_shift(t)
+
+    def _drop_before_shift(self, now: float) -> None:
+        live = self.live(now)
+        k = self.shift_samples
+        if len(live) <= k:
+            return
+        older, newest, f = self._combine(live[:-k]), live[-k:], self.shift_factor
+        if all(v > older * f for v in newest) or all(v * f < older for v in newest):
+            for _ in range(len(self._samples) - k):
+                self._samples.popleft()
 
     def live(self, now: float) -> list[float]:
         """Return the window's samples not older than max_age_s, oldest first."""
@@ -58,15 +78,18 @@ class ThroughputEstimator:
         age = now - self._samples[-1][0] if self._samples else math.inf
         if not values:
             return BandwidthEstimate(self.prior_bps, 0, age, 'prior')
+        bps = self._combine(values)
+        return BandwidthEstimate(bps, len(values), age, self.method)
+
+    def _combine(self, values: list[float]) -> float:
         if self.method == 'harmonic':
-            bps = 0.0 if min(values) <= 0 else len(values) / sum(1.0 / v for v in values)
-        elif self.method == 'ewma':
+            return 0.0 if min(values) <= 0 else len(values) / sum(1.0 / v for v in values)
+        if self.method == 'ewma':
             bps = values[0]
             for v in values[1:]:
                 bps = (1 - self.ewma_weight) * bps + self.ewma_weight * v
-        else:
-            bps = float(np.percentile(values, self.percentile))
-        return BandwidthEstimate(bps, len(values), age, self.method)
+            return bps
+        return float(np.percentile(values, self.percentile))
 
 
 class RttEstimator:
