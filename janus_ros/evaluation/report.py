@@ -20,12 +20,13 @@ MODE_Y = {'robot': 0, 'split': 1, 'cloud': 2}
 
 def markdown_table(rows: Sequence[Summary]) -> str:
     """Format the metrics of several policies as a markdown table."""
-    head = ('| policy | frames | dropped | SLA violations | throughput (fps) | mean latency (ms) | '
-            'latency deviation | kept tokens | accuracy | plan switches |\n'
+    head = ('| policy | frames | dropped | SLA violations | throughput (fps) | '
+            'mean latency (ms) | latency deviation | kept tokens | accuracy | plan switches |\n'
             '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n')
     body = ''.join(
-        f'| {s.policy} | {s.frames} | {s.dropped} | {100 * s.violation_ratio:.1f} % | {s.throughput_fps:.2f} | '
-        f'{s.mean_latency_ms:.1f} | {s.latency_deviation:.3f} | {100 * s.kept_ratio:.1f} % | '
+        f'| {s.policy} | {s.frames} | {s.dropped} | {100 * s.violation_ratio:.1f} % | '
+        f'{s.throughput_fps:.2f} | {s.mean_latency_ms:.1f} | {s.latency_deviation:.3f} | '
+        f'{100 * s.kept_ratio:.1f} % | '
         f'{"-" if math.isnan(s.accuracy) else f"{100 * s.accuracy:.2f} %"} | {s.switches} |\n'
         for s in rows)
     return head + body

@@ -83,7 +83,8 @@ def run_setting(label: str, robot: DeviceProfile, cloud: DeviceProfile, traces: 
             shown = {k: runs[k] for k in ('Mixed',) + OURS}
             plot_timeline(out / f'{label}_timeline_{i}.png', trace, shown, args.sla,
                           f'{label}: {trace.name}')
-    mean_rows = [Summary(k, int(np.sum([s.frames for s in v])), int(np.sum([s.dropped for s in v])),
+    mean_rows = [Summary(k, int(np.sum([s.frames for s in v])),
+                         int(np.sum([s.dropped for s in v])),
                          *(float(np.nanmean([getattr(s, f) for s in v])) if not all(
                              math.isnan(getattr(s, f)) for s in v) else math.nan
                            for f in ('violation_ratio', 'throughput_fps', 'mean_latency_ms',
