@@ -22,7 +22,7 @@ $(APT_STAMP):
 	@bash tools/apt_deps.sh
 	@mkdir -p $(VENV) && touch $@
 
-$(DEPS_STAMP): requirements.txt | $(APT_STAMP)
+$(DEPS_STAMP): requirements.txt requirements-runtime.txt | $(APT_STAMP)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	@touch $@

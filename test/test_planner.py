@@ -69,6 +69,17 @@ def test_infeasible_full_mode_takes_the_fastest():
     assert 'nothing meets SLA' in d.reason
 
 
+def test_learned_robot_slowdown_and_overhead_shift_predictions():
+    p = hand_planner('full', sla=0.05)
+    base = p.predict(LinkState(1e6))
+    slow = p.predict(LinkState(1e6, robot_scale=2.0, overhead_s=0.003))
+    robot_only = next(i for i, o in enumerate(p.options) if o.mode == ROBOT)
+    assert slow[robot_only] == pytest.approx(2 * base[robot_only] + 0.003)  # 80 ms + 3 ms
+    # robot-only (40 ms) fits 50 ms; twice as slow it does not, so the plan leaves the robot
+    assert p.decide(LinkState(1e6), now=0).option.mode == ROBOT
+    assert p.decide(LinkState(1e6, robot_scale=2.0), now=1).option.mode != ROBOT
+
+
 def test_only_allowed_modes_are_chosen():
     p = hand_planner('full', sla=0.05, modes=(SPLIT,))
     assert p.decide(LinkState(100e6), now=0).option.mode == SPLIT

@@ -101,3 +101,20 @@ def test_rejects_models_it_cannot_split():
 def test_schedule_length_is_checked(tiny_engine, images):
     with pytest.raises(ValueError, match='entries'):
         tiny_engine.vit.forward(images, (0,) * 3)
+
+
+def test_checkpoint_file_loads_every_weight(tmp_path):
+    """A local checkpoint loads in full (the head too) and fingerprints reproducibly."""
+    from safetensors.torch import load_file, save_file
+
+    from janus_ros.core.models import ModelSpec, build_model, weights_fingerprint
+    kwargs = dict(img_size=32, patch_size=8, depth=2, num_classes=7)
+    source = build_model(ModelSpec('vit_tiny_patch16_224', seed=3, model_kwargs=kwargs))
+    path = tmp_path / 'w.safetensors'
+    save_file({k: v.contiguous() for k, v in source.state_dict().items()}, str(path))
+    spec = ModelSpec('vit_tiny_patch16_224', weights=str(path), model_kwargs=kwargs)
+    a, b = build_model(spec), build_model(spec)
+    saved = load_file(str(path))
+    assert all(torch.equal(a.state_dict()[k], saved[k]) for k in saved)
+    assert weights_fingerprint(a) == weights_fingerprint(b) == weights_fingerprint(source)
+    assert not spec.random_weights

@@ -69,6 +69,8 @@ def build_model(spec: ModelSpec) -> nn.Module:
         if not path.is_file():
             raise FileNotFoundError(f'weights file not found: {path}')
         overlay = dict(kwargs.pop('pretrained_cfg_overlay', {}), file=str(path))
+        if 'num_classes' in kwargs:  # else timm re-initialises a head of another class count
+            overlay['num_classes'] = kwargs['num_classes']
         model = timm.create_model(spec.name, pretrained=True, pretrained_cfg_overlay=overlay,
                                   **kwargs)
     return model.eval()

@@ -72,7 +72,9 @@ class EdgeNode(Node):
         self._inflight: dict[tuple[int, int], Frame] = {}
         self._fallbacks: deque[Frame] = deque()
         self._running = True
-        req_qos = io.request_qos(self.p['reliable_transport'])
+        # history no deeper than the frames allowed in flight: a reliable writer must not keep
+        # retransmitting frames the robot has already finished itself over a dying link
+        req_qos = io.request_qos(self.p['reliable_transport'], self.p['max_in_flight'])
         self.pub_tokens = self.create_publisher(TokenFeatures, io.TOKENS, req_qos)
         self.pub_frame = self.create_publisher(CloudFrame, io.FRAME, req_qos)
         self.pub_result = self.create_publisher(ClassificationResult, io.RESULT, io.RESULT_QOS)

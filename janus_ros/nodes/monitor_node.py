@@ -28,6 +28,8 @@ from janus_ros.planning.planner import LinkState, Planner, PlannerConfig
 from janus_ros.planning.profile import DeviceProfile
 
 MIN_UPLOAD_S = 2e-4  # below this a transfer's timing is noise, not a bandwidth measurement
+MIN_PROBE_BYTES = 300
+CALIBRATION_WEIGHT = 0.1
 
 
 class MonitorNode(Node):
@@ -46,6 +48,9 @@ class MonitorNode(Node):
         self.cloud_queue_s = 0.0
         self.plan_id = 0
         self.plan_msg: JanusPlan | None = None
+        self.plan_option: dict[int, int] = {}     # plan id -> planner option index
+        self.robot_scale = 1.0
+        self.overhead_s = 0.0
         self.last_transfer = -math.inf
         self.last_link_pub = -math.inf
         self.burst_id = 0
@@ -81,6 +86,7 @@ class MonitorNode(Node):
         """Runtime changes (SLA, estimator, hysteresis, options) take effect at once."""
         self._build()
         self.plan_msg = None
+        self.plan_option.clear()  # option indices belong to the old planner
         self.get_logger().info(f'parameters changed: {sorted(changed)}; re-planning')
         self.tick()
 
@@ -98,12 +104,33 @@ class MonitorNode(Node):
             self.cloud_available = False
             self.tick()
             return
-        if msg.source == ClassificationResult.SOURCE_CLOUD and msg.bytes_sent > 0:
+        self.calibrate(msg)
+        if msg.source == ClassificationResult.SOURCE_CLOUD:
+            self.cloud_queue_s = msg.cloud_queue_s
+        if msg.source == ClassificationResult.SOURCE_CLOUD and \
+                msg.bytes_sent >= max(1, self.p['min_sample_bytes']):
             upload = msg.network_s - self.rtt.rtt_s
             self.estimator.add(msg.bytes_sent * 8.0 / max(upload, MIN_UPLOAD_S), now)
-            self.cloud_queue_s = msg.cloud_queue_s
             self.last_transfer = now
             self.stats['samples_transfer'] += 1
+
+    def calibrate(self, msg: ClassificationResult) -> None:
+        """Learn how much slower the robot runs than profiled, and the unaccounted overhead.
+
+        Profiles time the model alone; on a loaded or CPU-limited robot the node's own threads,
+        conversions and DDS add to every frame, which the plan must budget for.
+        """
+        idx = self.plan_option.get(msg.plan_id)
+        if idx is None or idx < 0:
+            return
+        robot_side = msg.preprocess_s + msg.robot_compute_s + msg.encode_s
+        predicted = self.planner.robot_s[idx]
+        if predicted > 0 and robot_side > 0:
+            sample = min(20.0, max(0.2, robot_side / predicted))
+            self.robot_scale += CALIBRATION_WEIGHT * (sample - self.robot_scale)
+        accounted = robot_side + msg.network_s + msg.cloud_queue_s + msg.cloud_compute_s
+        spare = max(0.0, msg.end_to_end_s - accounted)
+        self.overhead_s += CALIBRATION_WEIGHT * (spare - self.overhead_s)
 
     def on_probe_reply(self, msg: LinkProbeReply) -> None:
         """Take bandwidth from a burst's dispersion and RTT from a ping's round trip."""
@@ -132,7 +159,13 @@ class MonitorNode(Node):
         if self.unanswered >= self.p['cloud_down_after'] and self.cloud_available:
             self.get_logger().warning(f'{self.unanswered} probes unanswered: cloud unavailable')
             self.cloud_available = False
-        for count, size in ((1, 0), (self.p['probe_count'], self.p['probe_bytes'])):
+        # size a burst to last ~probe_seconds at the current estimate: large enough to drain a
+        # token bucket, small enough not to load a poor link for long
+        count = self.p['probe_count']
+        est = self.estimator.estimate(now).bps
+        size = int(min(self.p['probe_bytes'],
+                       max(MIN_PROBE_BYTES, est / 8 * self.p['probe_seconds'] / count)))
+        for count, size in ((1, 0), (count, size)):
             self.burst_id += 1
             self.outstanding[self.burst_id] = now
             pad = bytes(size)
@@ -150,7 +183,8 @@ class MonitorNode(Node):
                 self.p['probe_interval_s']:
             self.probe(now)
         est = self.estimator.estimate(now)
-        link = LinkState(est.bps, self.rtt.rtt_s, self.cloud_queue_s, self.cloud_available)
+        link = LinkState(est.bps, self.rtt.rtt_s, self.cloud_queue_s, self.cloud_available,
+                         self.robot_scale, self.overhead_s)
         decision = self.planner.decide(link, now)
         if decision.changed or self.plan_msg is None:
             self.plan_id += 1
@@ -159,6 +193,7 @@ class MonitorNode(Node):
                          est.bps, self.rtt.rtt_s, self.p['sla_s'])
             msg.header = node_header(self)
             self.plan_msg = msg
+            self.plan_option[self.plan_id] = decision.index
             self.pub_plan.publish(msg)
             self.get_logger().info(f'plan {self.plan_id}: {decision.reason}')
         if now - self.last_link_pub >= 0.5:
@@ -174,6 +209,8 @@ class MonitorNode(Node):
         ratio = sum(self.violations) / len(self.violations) if self.violations else 0.0
         values = dict(self.stats, bandwidth_mbps=round(est.bps / 1e6, 3),
                       rtt_ms=round(self.rtt.rtt_s * 1e3, 2), estimate_samples=est.samples,
+                      robot_scale=round(self.robot_scale, 2),
+                      overhead_ms=round(self.overhead_s * 1e3, 1),
                       cloud_reachable=self.cloud_available,
                       plan=self.plan_msg.reason if self.plan_msg else '',
                       sla_violation_ratio=round(ratio, 4))

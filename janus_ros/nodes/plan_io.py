@@ -89,3 +89,12 @@ def to_msg(decision: Decision, plan_id: int, compression: str, planner_mode: str
                      accuracy_measured=decision.accuracy_measured,
                      bandwidth_bps=bandwidth_bps, rtt_s=rtt_s, sla_s=sla_s,
                      planner_mode=planner_mode, reason=decision.reason)
+
+
+def plan_text(msg: JanusPlan) -> str:
+    """Short description of a JanusPlan message, as ActivePlan.describe gives for executed ones."""
+    if msg.mode == ROBOT:
+        return f'robot-only alpha={msg.alpha:.2f}'
+    if msg.mode == CLOUD:
+        return f'cloud-only {msg.codec} alpha={msg.alpha:.2f}'
+    return f'split s={msg.split_layer} alpha={msg.alpha:.2f} {msg.codec}+{msg.compression}'

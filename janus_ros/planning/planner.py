@@ -10,7 +10,10 @@ Two modes:
   wire codec), all alphas, latency including pre-processing, embedding, head, encode/decode, RTT
   and cloud queueing; the most accurate feasible option wins (measured accuracy table, else
   -alpha as the paper's proxy), ties to the fastest, none feasible -> the fastest; hysteresis
-  (dwell time and margin) damps switching. Every decision carries a one-line reason.
+  damps switching: while the current option meets the SLA, a change waits for the dwell time
+  and needs either better accuracy with latency under SLA * (1 - margin), or a latency lower by
+  margin * SLA (saving a few ms on a comfortable plan is not worth a switch); a current option
+  that misses the SLA is left at once. Every decision carries a one-line reason.
 
 All option costs that do not depend on the link are precomputed as arrays, so a decision is a
 handful of vectorised operations over ~1,400 options.
@@ -105,6 +108,8 @@ class LinkState:
     rtt_s: float = 0.0
     cloud_queue_s: float = 0.0
     cloud_available: bool = True
+    robot_scale: float = 1.0     # observed / profiled robot-side time (learned online)
+    overhead_s: float = 0.0      # per-frame time no stage accounts for (learned online)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,7 @@ class Planner:
         costs = [self.cost(o) for o in options]
         self.options = options
         self.fixed_s = np.array([c.fixed_s for c in costs])
+        self.robot_s = np.array([c.before_s for c in costs])
         self.bytes = np.array([c.bytes for c in costs])
         self.remote = np.array([c.remote for c in costs])
         self.accuracy = np.array([self.accuracy_for(o.alpha, o.codec) for o in options])
@@ -237,7 +243,8 @@ class Planner:
         """Predicted end-to-end latency (s) of every option under ``link``."""
         bw = link.bandwidth_bps
         transfer = np.full(len(self.options), np.inf) if bw <= 0 else self.bytes * 8.0 / bw
-        lat = self.fixed_s + np.where(self.remote, transfer + link.rtt_s + link.cloud_queue_s, 0.0)
+        lat = self.fixed_s + (link.robot_scale - 1.0) * self.robot_s + link.overhead_s + \
+            np.where(self.remote, transfer + link.rtt_s + link.cloud_queue_s, 0.0)
         if not link.cloud_available:
             lat = np.where(self.remote, np.inf, lat)
         return lat
@@ -264,12 +271,12 @@ class Planner:
         if cur is not None and cur != best and math.isfinite(lat[cur]):
             cur_ok = bool(feasible[cur])
             better_acc = self.accuracy[best] > self.accuracy[cur] + 1e-12
-            faster = lat[best] < lat[cur] * (1 - cfg.margin)
+            faster = lat[best] < lat[cur] - cfg.margin * cfg.sla_s
             dwell_left = cfg.dwell_s - (now - self.last_switch)
             if cur_ok and better_acc and lat[best] > cfg.sla_s * (1 - cfg.margin):
                 return self._keep(cur, lat, feasible, 'kept: better option lacks SLA margin')
             if cur_ok and not better_acc and not faster:
-                return self._keep(cur, lat, feasible, 'kept: alternative not faster by margin')
+                return self._keep(cur, lat, feasible, 'kept: not faster by margin x SLA')
             if cur_ok and dwell_left > 0:
                 return self._keep(cur, lat, feasible, f'kept: dwell {dwell_left:.1f} s left')
             if not cur_ok and not feasible.any() and not lat[best] < lat[cur] * (1 - cfg.margin):

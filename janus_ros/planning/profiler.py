@@ -7,6 +7,7 @@ pre-processing of a camera-sized frame, and every codec's throughput.
 """
 from __future__ import annotations
 
+import math
 import time
 from typing import Callable, Iterable, Optional
 
@@ -24,15 +25,24 @@ from janus_ros.planning.profile import CodecCost, DeviceProfile, fit_layer, this
 IMAGE_CODECS = ('raw', 'png', 'jpeg90', 'jpeg75')
 
 
-def _median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
+def median_time(fn: Callable[[], object], repeats: int, min_block_s: float = 0.02) -> float:
+    """Median over ``repeats`` blocks of the mean time per call within a block.
+
+    A block lasts at least ``min_block_s`` (two CFS periods of 10 ms), so a CPU quota's
+    throttling shows up in the mean as it does in sustained use; single short calls would
+    mostly slip through a quota at full speed.
+    """
+    fn()  # warm-up
+    t0 = time.perf_counter()
+    fn()
+    inner = max(1, math.ceil(min_block_s / max(time.perf_counter() - t0, 1e-6)))
+    blocks = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
+        for _ in range(inner):
+            fn()
+        blocks.append((time.perf_counter() - t0) / inner)
+    return float(np.median(blocks))
 
 
 def sample_image(height: int, width: int) -> np.ndarray:
@@ -49,22 +59,22 @@ def measure_codecs(tokens: np.ndarray, image: np.ndarray, repeats: int) -> dict[
     raw_mb = tokens.nbytes / 1e6
     for dtype in DTYPES:
         enc = encode_tokens(tokens, sizes, dtype)
-        e = _median_time(lambda: encode_tokens(tokens, sizes, dtype), repeats)
-        d = _median_time(lambda: decode_tokens(enc, tokens.shape[0], tokens.shape[1]), repeats)
+        e = median_time(lambda: encode_tokens(tokens, sizes, dtype), repeats)
+        d = median_time(lambda: decode_tokens(enc, tokens.shape[0], tokens.shape[1]), repeats)
         costs[dtype] = CodecCost(e / raw_mb, d / raw_mb, enc.nbytes / tokens.nbytes)
     payload = tokens.tobytes()
     for name, comp in COMPRESSORS.items():
         packed = comp.compress(payload)
-        e = _median_time(lambda: comp.compress(payload), repeats)
-        d = _median_time(lambda: comp.decompress(packed, len(payload)), repeats)
+        e = median_time(lambda: comp.compress(payload), repeats)
+        d = median_time(lambda: comp.decompress(packed, len(payload)), repeats)
         costs[name] = CodecCost(e / raw_mb, d / raw_mb, len(packed) / len(payload))
     h, w = image.shape[:2]
     img_mb = image.nbytes / 1e6
     for codec in IMAGE_CODECS:
         data = encode_image(image, codec)
         fmt = 'raw' if codec == 'raw' else image_format(codec)
-        e = _median_time(lambda: encode_image(image, codec), repeats)
-        d = _median_time(lambda: decode_image(data, fmt, h, w), repeats)
+        e = median_time(lambda: encode_image(image, codec), repeats)
+        d = median_time(lambda: decode_image(data, fmt, h, w), repeats)
         costs[codec] = CodecCost(e / img_mb, d / img_mb, len(data) / image.nbytes)
     return costs
 
@@ -85,16 +95,16 @@ def measure(engine: JanusEngine, repeats: int = 5, counts_per_layer: int = 12,
         for x in xs:
             state = TokenState(x=torch.randn(1, int(x), dim))
             none = [0] * vit.depth
-            secs.append(_median_time(lambda: vit.run_blocks(state, layer, layer, none), repeats))
+            secs.append(median_time(lambda: vit.run_blocks(state, layer, layer, none), repeats))
         layers.append(fit_layer(xs, secs))
         bar.set_postfix(r2=f'{layers[-1].r2:.3f}')
     crop = sample_image(engine.pre.height, engine.pre.width)
     camera = sample_image(480, 640)
     images = engine.pre.normalize([crop])
-    embed_s = _median_time(lambda: vit.embed(images), repeats)
+    embed_s = median_time(lambda: vit.embed(images), repeats)
     state = vit.embed(images)
-    head_s = _median_time(lambda: vit.head(state), repeats)
-    pre_s = _median_time(lambda: engine.pre.normalize([engine.pre.crop(camera)]), repeats)
+    head_s = median_time(lambda: vit.head(state), repeats)
+    pre_s = median_time(lambda: engine.pre.normalize([engine.pre.crop(camera)]), repeats)
     tokens = np.random.default_rng(seed).normal(size=(n0, dim)).astype(np.float32)
     return DeviceProfile(
         device=device or this_device(), model=engine.spec.name, tokens0=n0, depth=vit.depth,

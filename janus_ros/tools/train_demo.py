@@ -43,6 +43,15 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return pad[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]
 
 
+def write_samples(out: Path, images: np.ndarray, labels: np.ndarray, count: int,
+                  seed: int) -> Path:
+    """Ship ``count`` random test images with labels (the demo's stream; no pickle)."""
+    pick = np.random.default_rng(seed).choice(len(images), count, replace=False)
+    path = out / 'samples.npz'
+    np.savez_compressed(path, images=to_rgb(images[pick]), labels=labels[pick])
+    return path
+
+
 def evaluate(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
     """Top-1 accuracy over the whole set."""
     model.eval()
@@ -61,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--batch', type=int, default=128)
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--samples', type=int, default=300)
+    ap.add_argument('--samples', type=int, default=1000)
     ap.add_argument('--threads', type=int, default=2)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -99,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in model.state_dict().items()},
               str(args.out / 'model.safetensors'))
-    pick = np.random.default_rng(args.seed).choice(len(te_x), args.samples, replace=False)
-    np.savez_compressed(args.out / 'samples.npz', images=to_rgb(te_x[pick]), labels=te_y[pick])
+    write_samples(args.out, te_x, te_y, args.samples, args.seed)
     card = dict(name=DEMO_NAME, model_kwargs=DEMO_KWARGS, weights='model.safetensors',
                 labels=list(fashion_mnist.LABELS), dataset='Fashion-MNIST (Xiao et al. 2017)',
                 test_accuracy=accuracy, test_images=len(te_x), seed=args.seed,

@@ -1,0 +1,96 @@
+# Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
+"""Benchmark: per-frame overhead of the ROS pipeline, vit_small at 224, robot and cloud on
+this host (edge and cloud nodes as separate processes, real DDS).
+
+Overhead = end-to-end latency - the compute and transfer the profile predicts for the plan
+(transfer over loopback taken as free, so all of it counts as overhead). Target: median <= 5 ms.
+    python bench/ros_overhead.py --profile config/profiles/<host>__vit_small_patch16_224.yaml
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import rclpy
+from rclpy.node import Node
+from sensor_msgs.msg import Image
+from skimage import data
+
+from janus_ros.core import schedule as S
+from janus_ros.msg import ClassificationResult, JanusPlan
+from janus_ros.nodes import ros_io as io
+from janus_ros.planning.planner import CLOUD, Option, Planner, PlannerConfig, ROBOT, SPLIT
+from janus_ros.planning.profile import DeviceProfile
+
+MODEL = 'vit_small_patch16_224'
+PLANS = ((ROBOT, 13, 0.0, 'fp32'), (CLOUD, 0, 0.2, 'jpeg90'), (SPLIT, 6, 0.2, 'int8'),
+         (SPLIT, 3, 0.3, 'fp16'))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--profile', type=Path, required=True)
+    ap.add_argument('--frames', type=int, default=40)
+    args = ap.parse_args()
+    prof = DeviceProfile.load(args.profile)
+    planner = Planner(prof, prof, PlannerConfig(image_codecs=('jpeg90',)))
+    env = dict(os.environ, ROS_DOMAIN_ID='61', ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST')
+    lib = Path(sys.prefix) / 'lib' / 'janus_ros'
+    params = ['-p', f'model.name:={MODEL}', '-p', 'model.seed:=0', '-p', 'threads:=1']
+    procs = [subprocess.Popen([str(lib / exe), '--ros-args', '--log-level', 'warn', *params],
+                              env=env) for exe in ('edge_node', 'cloud_node')]
+    os.environ.update(env)
+    rclpy.init()
+    node = Node('bench_overhead')
+    results: list[ClassificationResult] = []
+    node.create_subscription(ClassificationResult, io.RESULT, results.append, io.RESULT_QOS)
+    img_pub = node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
+    plan_pub = node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
+    try:
+        end = time.monotonic() + 120
+        while (img_pub.get_subscription_count() < 1 or plan_pub.get_subscription_count() < 1) \
+                and time.monotonic() < end:
+            rclpy.spin_once(node, timeout_sec=0.1)
+        frame = io.rgb_to_image(np.ascontiguousarray(data.astronaut()))
+        print(f'{MODEL}, 512x512 camera frame, edge and cloud on one host, 1 torch thread each')
+        all_over = []
+        for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
+            sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)
+            opt = Option(mode, split, alpha, codec, sched)
+            predicted = planner.cost(opt).fixed_s
+            plan_pub.publish(JanusPlan(plan_id=pid, mode=mode, split_layer=split, alpha=alpha,
+                                       merge_schedule=list(sched), codec=codec,
+                                       compression='none'))
+            over = []
+            for _ in range(args.frames):
+                n = len(results)
+                frame.header.stamp = node.get_clock().now().to_msg()
+                img_pub.publish(frame)
+                t_end = time.monotonic() + 30
+                while len(results) == n and time.monotonic() < t_end:
+                    rclpy.spin_once(node, timeout_sec=0.01)
+                if len(results) > n and results[-1].plan_id == pid:
+                    over.append(results[-1].end_to_end_s - predicted)
+            over_ms = np.array(over[3:]) * 1e3  # the first frames warm up the new path
+            all_over += list(over_ms)
+            print(f'{opt.describe():34s} predicted {predicted * 1e3:6.1f} ms  overhead median '
+                  f'{np.median(over_ms):6.2f} ms  p99 {np.percentile(over_ms, 99):6.2f} ms',
+                  flush=True)
+        med = float(np.median(all_over))
+        print(f'all plans: overhead median {med:.2f} ms, p99 {np.percentile(all_over, 99):.2f} '
+              f'ms (target median <= 5 ms: {"met" if med <= 5 else "MISSED"})')
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
+        rclpy.shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
