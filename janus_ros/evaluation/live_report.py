@@ -45,7 +45,7 @@ def summarize_live(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary_markdown(s: dict[str, Any], title: str) -> str:
-    """The summary as a markdown table plus the time share of each plan."""
+    """Format the summary as a markdown table plus the time share of each plan."""
     lines = [f'### {title}', '', '| frames sent | results | dropped | fallbacks | accuracy | '
              'SLA violations | median / p95 latency | throughput | plan changes |',
              '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

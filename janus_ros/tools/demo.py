@@ -133,7 +133,7 @@ class Demo:
         return prof.save(measured)
 
     def run(self) -> int:
-        """The whole demo; always cleans up."""
+        """Run the whole demo (the caller cleans up with close())."""
         a = self.args
         self.out.mkdir(parents=True, exist_ok=True)
         steps = [(float(t), float(r)) for t, r in

@@ -1,6 +1,8 @@
 # Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
-"""Demo/experiment recorder: scores results against ground truth, prints a status line per
-second, saves a few debug images, and writes every result to JSON on exit.
+"""Demo/experiment recorder: scores results, prints status, writes them to JSON on exit.
+
+It scores results against ground truth, prints a status line per second, saves a few debug
+images and writes every result to results.json.
 
 Runs on the robot side next to the nodes. The shaped link rate is known from the scenario
 (``scenario`` = "t0:mbit,t1:mbit,...", seconds from ``start_epoch``), which the orchestrator
