@@ -276,3 +276,62 @@ def test_two_robots_share_one_cloud(procs, peer, engine, samples):
         assert len(got) == 10
         assert {r.header.frame_id for r in got} == {ns.strip('/')}
         assert {r.source for r in got} == {'cloud'}
+
+
+def test_cloud_batches_requests_that_arrive_together(procs, peer, engine, samples):
+    procs.start('cloud', 'cloud_node', dict(MODEL, batch_size=8))
+    answers = peer.collect(ClassificationResult, io.CLOUD_RESULT, io.RESULT_QOS)
+    diags = peer.collect(DiagnosticArray, '/diagnostics', 10)
+    pub = peer.node.create_publisher(TokenFeatures, io.TOKENS, io.request_qos(True, 16))
+    peer.wait_subscribers(pub)
+    images, _ = samples
+    sched = S.janus_schedule(0.3, engine.depth, engine.tokens0)
+    state = engine.robot([engine.pre.crop(im) for im in images[:8]], 3, sched)
+    expected = [p.class_id for p in engine.predict(engine.cloud(state, 3, sched))]
+    for i in range(8):  # back to back (within the cloud's queue depth): queued together
+        enc = encode_tokens(state.x[i].numpy(), state.sizes()[i].numpy(), 'fp32')
+        info = FrameInfo(seq=i + 1, model_id=engine.spec.name,
+                         weights_fingerprint=engine.fingerprint, merge_schedule=list(sched))
+        msg = io.encoded_to_msg(enc, TokenFeatures(info=info, split_layer=3))
+        msg.header.stamp.sec = i + 1
+        pub.publish(msg)
+    peer.wait_for(lambda: len(answers) >= 8, 30, '8 answers')
+
+    def batches() -> int:
+        for d in reversed(diags):
+            for st in d.status:
+                if st.name.endswith('cloud_node'):
+                    return int({kv.key: kv.value for kv in st.values}['batches'])
+        return -1
+    peer.wait_for(lambda: batches() > 0, 10, 'cloud diagnostics')
+    assert batches() < 8, 'requests queued together must share forward passes'
+    assert sorted(a.seq for a in answers) == list(range(1, 9))
+    assert [a.class_id for a in sorted(answers, key=lambda a: a.seq)] == expected
+
+
+def test_monitor_parameters_change_at_runtime_and_are_validated(procs, peer, engine, tmp_path):
+    from rcl_interfaces.msg import Parameter, ParameterType, ParameterValue
+    from rcl_interfaces.srv import SetParameters
+    robot, cloud = write_profiles(tmp_path, engine)
+    procs.start('monitor', 'monitor_node', dict(robot_profile=robot, cloud_profile=cloud))
+    plans = peer.collect(JanusPlan, io.PLAN, io.PLAN_QOS)
+    client = peer.node.create_client(SetParameters, '/monitor_node/set_parameters')
+    assert client.wait_for_service(timeout_sec=60)
+    peer.wait_for(lambda: plans, 30, 'a first plan')
+
+    def set_param(name: str, value: ParameterValue) -> bool:
+        future = client.call_async(SetParameters.Request(
+            parameters=[Parameter(name=name, value=value)]))
+        peer.wait_for(future.done, 10, f'set {name}')
+        return future.result().results[0].successful
+    dbl = ParameterType.PARAMETER_DOUBLE
+    assert not set_param('sla_s', ParameterValue(type=dbl, double_value=-1.0))
+    assert not set_param('modes', ParameterValue(type=ParameterType.PARAMETER_STRING_ARRAY,
+                                                 string_array_value=['teleport']))
+    assert not set_param('estimator', ParameterValue(type=ParameterType.PARAMETER_STRING,
+                                                     string_value='median'))
+    assert set_param('modes', ParameterValue(type=ParameterType.PARAMETER_STRING_ARRAY,
+                                             string_array_value=['robot']))
+    peer.wait_for(lambda: plans[-1].mode == 'robot', 10, 'a robot-only plan')
+    assert set_param('sla_s', ParameterValue(type=dbl, double_value=0.2))
+    peer.wait_for(lambda: plans[-1].sla_s == pytest.approx(0.2), 10, 'a plan for SLA 0.2')

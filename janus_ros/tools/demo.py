@@ -24,6 +24,7 @@ from typing import Optional
 
 from ament_index_python.packages import get_package_prefix, get_package_share_directory
 
+from janus_ros.evaluation.traces import load_trace
 from janus_ros.evaluation.live_report import load, plot_live, summarize_live, summary_markdown
 from janus_ros.planning.profile import DeviceProfile
 from janus_ros.tools.netlab import NetLab, NetLabError, available
@@ -48,6 +49,15 @@ def ros_args(params: dict, ns: str = '', remap: Optional[dict] = None,
     for k, v in params.items():
         out += ['-p', f'{k}:={str(v).lower() if isinstance(v, bool) else v}']
     return out
+
+
+def scenario_steps(args: argparse.Namespace) -> list[tuple[float, float]]:
+    """(time, Mbit/s) steps: from --trace (one a second, scaled) or from --scenario."""
+    if args.trace:
+        trace = load_trace(args.trace)
+        return [(float(t), trace.rate_at(args.trace_start + t) * args.trace_scale)
+                for t in range(int(args.duration))]
+    return [(float(t), float(r)) for t, r in (s.split(':') for s in args.scenario.split(','))]
 
 
 class Demo:
@@ -136,8 +146,7 @@ class Demo:
         """Run the whole demo (the caller cleans up with close())."""
         a = self.args
         self.out.mkdir(parents=True, exist_ok=True)
-        steps = [(float(t), float(r)) for t, r in
-                 (s.split(':') for s in a.scenario.split(','))]
+        steps = scenario_steps(a)
         reason = 'forced by --single-host' if a.single_host else available()
         if reason is None:
             self.lab = NetLab(rate_mbit=steps[0][1], robot_cpu=a.robot_cpu).__enter__()
@@ -170,7 +179,8 @@ class Demo:
             self.lab.set_cpu(a.robot_cpu)
         self.wait_ready('cloud', 'serving robot namespace')
         self.start(self.robot([exe('monitor_node')] + ros_args(
-            dict(robot_profile=robot_prof, cloud_profile=cloud_prof, sla_s=a.sla), ROBOT_NS),
+            dict(robot_profile=robot_prof, cloud_profile=cloud_prof, sla_s=a.sla,
+                 **dict(kv.split(':=', 1) for kv in a.monitor_param)), ROBOT_NS),
             limited=False), 'monitor')
         time.sleep(2.0)
         start = time.time() + 2.0
@@ -201,7 +211,8 @@ class Demo:
                 _, mbit = pending.pop(0)
                 if self.lab:
                     self.lab.set_rate(mbit)
-                print(f'--- uplink shaped to {mbit:g} Mbit/s', flush=True)
+                if not self.args.trace:
+                    print(f'--- uplink shaped to {mbit:g} Mbit/s', flush=True)
             time.sleep(0.2)
 
     def report(self, robot: DeviceProfile, cloud: DeviceProfile, ratio: float) -> int:
@@ -254,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--model', default='', help='any timm ViT instead of the demo model')
     ap.add_argument('--weights', default='hub', help="with --model: 'hub', 'random' or a file")
     ap.add_argument('--image-topic', default='', help="your own camera topic (no scoring)")
+    ap.add_argument('--trace', default='', help='shape the uplink by this trace instead '
+                    '(Pensieve text or 5Gophers CSV, PATH[#SELECT]), one step a second')
+    ap.add_argument('--trace-start', type=float, default=0.0, help='offset into the trace (s)')
+    ap.add_argument('--trace-scale', type=float, default=1.0, help='multiply the trace rates')
+    ap.add_argument('--monitor-param', action='append', default=[], metavar='NAME:=VALUE',
+                    help='extra monitor_node parameter, e.g. "modes:=[robot]" for a fixed plan')
     ap.add_argument('--single-host', action='store_true')
     ap.add_argument('--out', type=Path, default=Path('out/demo'))
     args = ap.parse_args(argv)

@@ -10,6 +10,7 @@ import torch
 
 from janus_ros.core.engine import JanusEngine
 from janus_ros.core.models import ModelSpec
+from janus_ros.planning.paper_profiles import TABLE_I_MS, paper_profile
 from janus_ros.planning.profile import profile_filename
 from janus_ros.planning.profiler import measure
 
@@ -38,7 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--repeats', type=int, default=5)
     ap.add_argument('--counts', type=int, default=12, help='token counts sampled per block')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: leave default)')
+    ap.add_argument('--paper', action='store_true',
+                    help="write the paper's Table I profiles (Jetson Orin Nano, V100) instead")
     args = ap.parse_args(argv)
+    if args.paper:
+        for device in TABLE_I_MS:
+            prof = paper_profile(device)
+            path = prof.save(args.out / ('paper-table-I_' + profile_filename(device, prof.model)))
+            print(f'{prof.model} on {device}: from the paper, not measured -> {path}')
+        return 0
     if args.threads:
         torch.set_num_threads(args.threads)
     engine = JanusEngine(model_spec_from_args(args))
