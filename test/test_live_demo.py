@@ -23,7 +23,7 @@ def test_short_live_demo(tmp_path):
     out = tmp_path / 'demo'
     proc = subprocess.run(
         [sys.executable, '-m', 'janus_ros.tools.demo', '--scenario',
-         f'0:20,{DOWN:g}:0.05,{UP:g}:20', '--duration', f'{END:g}', '--robot-cpu', '0.2',
+         f'0:20,{DOWN:g}:0.05,{UP:g}:20', '--duration', f'{END:g}',
          '--out', str(out)], capture_output=True, text=True, timeout=400)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     data = json.loads((out / 'results.json').read_text())

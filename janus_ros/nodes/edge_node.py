@@ -34,6 +34,9 @@ from janus_ros.nodes.plan_io import ActivePlan, PlanError, default_plan, from_ms
 from janus_ros.planning.planner import CLOUD, ROBOT
 
 
+DEBUG_SIDE = 320  # pixels: big enough to read in rviz, small enough not to load a weak robot
+
+
 @dataclass
 class Frame:
     """A received frame and what happened to it so far."""
@@ -84,7 +87,7 @@ class EdgeNode(Node):
         self.create_subscription(JanusPlan, io.PLAN, self.on_plan, io.PLAN_QOS)
         self.create_subscription(ClassificationResult, io.CLOUD_RESULT, self.on_cloud_result,
                                  io.RESULT_QOS)
-        self.create_timer(0.02, self.check_timeouts)
+        self.create_timer(0.1, self.check_timeouts)
         self.create_timer(1.0, self.publish_diagnostics)
         self.worker = threading.Thread(target=self.work, name='janus-edge-worker', daemon=True)
         self.worker.start()
@@ -270,7 +273,7 @@ class EdgeNode(Node):
             lines = [f'{result.label} {result.score:.2f} ({result.source}'
                      f'{", fallback" if result.fallback else ""})',
                      result.plan, f'{result.end_to_end_s * 1e3:.0f} ms']
-            img = draw_overlay(frame.crop, lines, frame.regions)
+            img = draw_overlay(frame.crop, lines, frame.regions, min_side=DEBUG_SIDE)
             self.pub_debug.publish(io.rgb_to_image(img, frame.header))
 
     def check_timeouts(self) -> None:

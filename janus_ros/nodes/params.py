@@ -96,6 +96,7 @@ IMAGE_SOURCE = (
     Param('frame_id', 'camera', 'frame_id of the published images'),
     Param('loop', True, 'start again after the last image'),
     Param('count', 0, 'stop after this many frames (0: never)', 0, 10**9),
+    Param('wait_for_subscriber', True, 'publish only once a subscriber has matched'),
 )
 
 TABLES = {'edge_node': EDGE, 'cloud_node': CLOUD, 'monitor_node': MONITOR,

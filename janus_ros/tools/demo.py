@@ -172,7 +172,7 @@ class Demo:
         if self.lab:
             self.lab.set_cpu(None)  # load the model at full speed, then limit (wait_ready)
         self.start(self.robot([exe('edge_node')] + ros_args(
-            dict(model, threads=1, cloud_timeout_s=a.cloud_timeout, debug_every=10), ROBOT_NS,
+            dict(model, threads=1, cloud_timeout_s=a.cloud_timeout, debug_every=25), ROBOT_NS,
             {'image': a.image_topic} if a.image_topic else None, log_level='info')), 'edge')
         self.wait_ready('edge', 'edge ready')
         if self.lab:
