@@ -36,12 +36,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--profile', type=Path, required=True)
     ap.add_argument('--frames', type=int, default=40)
+    ap.add_argument('--debug-image', action='store_true',
+                    help='also draw and publish the debug image (off: the pipeline alone)')
     args = ap.parse_args()
     prof = DeviceProfile.load(args.profile)
     planner = Planner(prof, prof, PlannerConfig(image_codecs=('jpeg90',)))
     env = dict(os.environ, ROS_DOMAIN_ID='61', ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST')
     lib = Path(sys.prefix) / 'lib' / 'janus_ros'
-    params = ['-p', f'model.name:={MODEL}', '-p', 'model.seed:=0', '-p', 'threads:=1']
+    params = ['-p', f'model.name:={MODEL}', '-p', 'model.seed:=0',
+              '-p', f'debug_image:={str(args.debug_image).lower()}']
     procs = [subprocess.Popen([str(lib / exe), '--ros-args', '--log-level', 'warn', *params],
                               env=env) for exe in ('edge_node', 'cloud_node')]
     os.environ.update(env)
@@ -57,7 +60,8 @@ def main() -> int:
                 and time.monotonic() < end:
             rclpy.spin_once(node, timeout_sec=0.1)
         frame = io.rgb_to_image(np.ascontiguousarray(data.astronaut()))
-        print(f'{MODEL}, 512x512 camera frame, edge and cloud on one host, 1 torch thread each')
+        print(f'{MODEL}, 512x512 camera frame, edge and cloud on one host, torch threads as '
+              f'profiled, debug image {"on" if args.debug_image else "off"}')
         all_over = []
         for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
             sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)

@@ -17,6 +17,8 @@ for m in vit_small_patch16_224 vit_base_patch16_224; do
 done
 run janus-profile --paper --out config/profiles
 run python bench/ros_overhead.py --profile config/profiles/ci-2core__vit_small_patch16_224.yaml
+run python bench/ros_overhead.py --profile config/profiles/ci-2core__vit_small_patch16_224.yaml \
+  --debug-image
 run janus-simulate --paper --codec-profile config/profiles/ci-2core__vit_base_patch16_224.yaml \
   --traces "$SHARED/traces/cooked_3gp" "$SHARED/traces/fcc_ori/test_traces" --max-traces 10 \
   --scale 1 --scale 15 --fps 5 --out bench/sim_paper

@@ -153,6 +153,15 @@ def test_plan_change_mid_stream(procs, peer, engine, samples):
     assert ids[16:] == [2] * 14, f'plan 2 must hold from the second frame after it: {ids}'
 
 
+def cloud_stat(diags: list, key: str) -> int:
+    """The newest value of a cloud_node counter on /diagnostics (-1 before the first)."""
+    for d in reversed(diags):
+        for st in d.status:
+            if st.name.endswith('cloud_node'):
+                return int({kv.key: kv.value for kv in st.values}[key])
+    return -1
+
+
 def write_profiles(tmp_path, engine: JanusEngine) -> tuple[str, str]:
     """A slow robot (40 ms a block) and a fast cloud (1 ms): remote plans win on a good link."""
     paths = []
@@ -238,13 +247,8 @@ def test_malformed_tokens_are_counted_and_skipped(procs, peer, engine, samples):
         time.sleep(0.05)
     peer.wait_for(lambda: len(answers) >= 3, 30, 'answers to the good frames')
 
-    def rejected() -> int:
-        for d in reversed(diags):
-            for st in d.status:
-                if st.name.endswith('cloud_node'):
-                    return int({kv.key: kv.value for kv in st.values}['rejected'])
-        return -1
-    peer.wait_for(lambda: rejected() == 5, 10, 'cloud diagnostics counting 5 rejects')
+    peer.wait_for(lambda: cloud_stat(diags, 'rejected') == 5, 10,
+                  'cloud diagnostics counting 5 rejects')
     time.sleep(0.5)
     assert sorted(a.seq for a in answers) == [1, 2, 3]
     expected = engine.predict(engine.cloud(state, 2, sched))[0].class_id
@@ -297,14 +301,8 @@ def test_cloud_batches_requests_that_arrive_together(procs, peer, engine, sample
         pub.publish(msg)
     peer.wait_for(lambda: len(answers) >= 8, 30, '8 answers')
 
-    def batches() -> int:
-        for d in reversed(diags):
-            for st in d.status:
-                if st.name.endswith('cloud_node'):
-                    return int({kv.key: kv.value for kv in st.values}['batches'])
-        return -1
-    peer.wait_for(lambda: batches() > 0, 10, 'cloud diagnostics')
-    assert batches() < 8, 'requests queued together must share forward passes'
+    peer.wait_for(lambda: cloud_stat(diags, 'batches') > 0, 10, 'cloud diagnostics')
+    assert cloud_stat(diags, 'batches') < 8, 'requests queued together must share forward passes'
     assert sorted(a.seq for a in answers) == list(range(1, 9))
     assert [a.class_id for a in sorted(answers, key=lambda a: a.seq)] == expected
 

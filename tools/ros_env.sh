@@ -3,7 +3,7 @@
 # keeps every DDS participant started from here on this host (tests, demo, benchmarks, CI).
 _venv="$(cd "${1:-.venv}" && pwd)"
 export VIRTUAL_ENV="$_venv"
-export PATH="$_venv/bin:$PATH"
+export PATH="$_venv/bin:$_venv/lib/janus_ros:$PATH"   # + the package's executables, as an overlay
 export AMENT_PREFIX_PATH="$_venv${AMENT_PREFIX_PATH:+:$AMENT_PREFIX_PATH}"
 export CMAKE_PREFIX_PATH="$_venv${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}"
 export RMW_IMPLEMENTATION="${RMW_IMPLEMENTATION:-rmw_fastrtps_cpp}"

@@ -8,7 +8,6 @@ are timed here, on this clock only, and answered with their dispersion.
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from janus_ros.core.wire_codec import decode_tokens
 from janus_ros.msg import ClassificationResult, CloudFrame, FrameInfo, LinkProbe, \
     LinkProbeReply, TokenFeatures
 from janus_ros.nodes import ros_io as io
-from janus_ros.nodes.common import DIAGNOSTICS, declare_with_validation, diagnostic_array, \
-    engine_from_params, run
+from janus_ros.nodes.common import DIAGNOSTICS, WorkerMixin, declare_with_validation, \
+    diagnostic_array, engine_from_params, run
 from janus_ros.nodes.params import CLOUD
 
 
@@ -60,7 +59,7 @@ def normalize_ns(ns: str) -> str:
     return '' if not ns else (ns if ns.startswith('/') else '/' + ns)
 
 
-class CloudNode(Node):
+class CloudNode(WorkerMixin, Node):
     """Finishes the model from the split point for every robot it serves."""
 
     def __init__(self) -> None:
@@ -74,14 +73,12 @@ class CloudNode(Node):
         self._robots: dict[str, dict[str, Any]] = {}
         self._bursts: dict[tuple[str, int], Burst] = {}
         self._queue: deque[Request] = deque()
-        self._cv = threading.Condition()
-        self._running = True
+        self.init_worker()
         self.pub_diag = self.create_publisher(DiagnosticArray, DIAGNOSTICS, 10)
         for ns in self.p['robots']:
             self.attach(normalize_ns(ns))
         self.create_timer(1.0, self.housekeeping)
-        self.worker = threading.Thread(target=self.work, name='janus-cloud-worker', daemon=True)
-        self.worker.start()
+        self.start_worker(self.work, 'janus-cloud-worker')
 
     # -- robots ---------------------------------------------------------------------------------
     def attach(self, ns: str) -> None:
@@ -246,13 +243,6 @@ class CloudNode(Node):
                                    hold_s=time.monotonic() - now,
                                    cloud_queue_s=self.queue_delay_s, cloud_queue_length=qlen)
             self._robots[ns]['probe_reply'].publish(reply)
-
-    def close(self) -> None:
-        """Stop the worker thread."""
-        with self._cv:
-            self._running = False
-            self._cv.notify_all()
-        self.worker.join(timeout=5)
 
 
 def main() -> int:

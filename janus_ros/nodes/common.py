@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from typing import Any, Callable, Mapping, Optional
 
 import rclpy
@@ -75,6 +76,27 @@ def declare_with_validation(node: Node, table: tuple[Param, ...],
     node.add_on_set_parameters_callback(check)
     node.add_post_set_parameters_callback(applied)
     return values
+
+
+class WorkerMixin:
+    """A node's worker thread: it waits on ``_cv`` and ends when ``_running`` turns False."""
+
+    def init_worker(self) -> None:
+        """Create the condition and the running flag (before any callback can use them)."""
+        self._cv = threading.Condition()
+        self._running = True
+
+    def start_worker(self, target: Callable[[], None], name: str) -> None:
+        """Start the worker thread."""
+        self.worker = threading.Thread(target=target, name=name, daemon=True)
+        self.worker.start()
+
+    def close(self) -> None:
+        """Stop the worker thread (called by ``run`` before the node is destroyed)."""
+        with self._cv:
+            self._running = False
+            self._cv.notify_all()
+        self.worker.join(timeout=5)
 
 
 def run(make_node: Callable[[], Node], threads: int = 2) -> int:

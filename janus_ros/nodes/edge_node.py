@@ -8,7 +8,6 @@ not answered within ``cloud_timeout_s`` and holds robot-only until the monitor r
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from janus_ros.core.overlay import draw_overlay, token_regions
 from janus_ros.core.wire_codec import encode_tokens
 from janus_ros.msg import ClassificationResult, CloudFrame, FrameInfo, JanusPlan, TokenFeatures
 from janus_ros.nodes import ros_io as io
-from janus_ros.nodes.common import DIAGNOSTICS, declare_with_validation, diagnostic_array, \
-    engine_from_params, run
+from janus_ros.nodes.common import DIAGNOSTICS, WorkerMixin, declare_with_validation, \
+    diagnostic_array, engine_from_params, run
 from janus_ros.nodes.params import EDGE
 from janus_ros.nodes.plan_io import ActivePlan, PlanError, default_plan, from_msg
 from janus_ros.planning.planner import CLOUD, ROBOT
@@ -56,7 +55,7 @@ class Frame:
     counters: dict = field(default_factory=dict)
 
 
-class EdgeNode(Node):
+class EdgeNode(WorkerMixin, Node):
     """Runs the robot part of each frame according to the current JanusPlan."""
 
     def __init__(self) -> None:
@@ -70,11 +69,10 @@ class EdgeNode(Node):
         self.stats = dict(frames_in=0, results=0, dropped=0, rejected_input=0, fallbacks=0,
                           late_cloud_answers=0, rejected_plans=0, publish_errors=0)
         self._seq = 0
-        self._cv = threading.Condition()
+        self.init_worker()
         self._pending: Optional[Frame] = None
         self._inflight: dict[tuple[int, int], Frame] = {}
         self._fallbacks: deque[Frame] = deque()
-        self._running = True
         # history no deeper than the frames allowed in flight: a reliable writer must not keep
         # retransmitting frames the robot has already finished itself over a dying link
         req_qos = io.request_qos(self.p['reliable_transport'], self.p['max_in_flight'])
@@ -89,8 +87,7 @@ class EdgeNode(Node):
                                  io.RESULT_QOS)
         self.create_timer(0.1, self.check_timeouts)
         self.create_timer(1.0, self.publish_diagnostics)
-        self.worker = threading.Thread(target=self.work, name='janus-edge-worker', daemon=True)
-        self.worker.start()
+        self.start_worker(self.work, 'janus-edge-worker')
         self.get_logger().info(f'edge ready: image converter {io.CONVERTER}, '
                                f'max_in_flight {self.p["max_in_flight"]}')
 
@@ -299,13 +296,6 @@ class EdgeNode(Node):
                           plan_id=self.plan.plan_id,
                           holding_robot_only=self.fallback_until_plan is not None)
         self.pub_diag.publish(diagnostic_array(self, 0, 'ok', values))
-
-    def close(self) -> None:
-        """Stop the worker thread."""
-        with self._cv:
-            self._running = False
-            self._cv.notify_all()
-        self.worker.join(timeout=5)
 
 
 def main() -> int:
