@@ -49,7 +49,7 @@ class MonitorNode(Node):
         self.plan_id = 0
         self.plan_msg: JanusPlan | None = None
         self.plan_option: dict[int, int] = {}     # plan id -> planner option index
-        self.robot_scale = 1.0
+        self.scale = {False: 1.0, True: 1.0}      # robot-side slowdown: robot-only / remote
         self.overhead_s = 0.0
         self.last_transfer = -math.inf
         self.last_link_pub = -math.inf
@@ -118,7 +118,9 @@ class MonitorNode(Node):
         """Learn how much slower the robot runs than profiled, and the unaccounted overhead.
 
         Profiles time the model alone; on a loaded or CPU-limited robot the node's own threads,
-        conversions and DDS add to every frame, which the plan must budget for.
+        conversions and DDS add to every frame, which the plan must budget for. Robot-only and
+        remote plans are calibrated apart: each is learned only while it runs, so leaving one
+        does not make it look faster again (which would make the plan oscillate).
         """
         idx = self.plan_option.get(msg.plan_id)
         if idx is None or idx < 0:
@@ -126,8 +128,9 @@ class MonitorNode(Node):
         robot_side = msg.preprocess_s + msg.robot_compute_s + msg.encode_s
         predicted = self.planner.robot_s[idx]
         if predicted > 0 and robot_side > 0:
+            remote = bool(self.planner.remote[idx])
             sample = min(20.0, max(0.2, robot_side / predicted))
-            self.robot_scale += CALIBRATION_WEIGHT * (sample - self.robot_scale)
+            self.scale[remote] += CALIBRATION_WEIGHT * (sample - self.scale[remote])
         accounted = robot_side + msg.network_s + msg.cloud_queue_s + msg.cloud_compute_s
         spare = max(0.0, msg.end_to_end_s - accounted)
         self.overhead_s += CALIBRATION_WEIGHT * (spare - self.overhead_s)
@@ -184,7 +187,7 @@ class MonitorNode(Node):
             self.probe(now)
         est = self.estimator.estimate(now)
         link = LinkState(est.bps, self.rtt.rtt_s, self.cloud_queue_s, self.cloud_available,
-                         self.robot_scale, self.overhead_s)
+                         self.scale[False], self.scale[True], self.overhead_s)
         decision = self.planner.decide(link, now)
         if decision.changed or self.plan_msg is None:
             self.plan_id += 1
@@ -209,7 +212,8 @@ class MonitorNode(Node):
         ratio = sum(self.violations) / len(self.violations) if self.violations else 0.0
         values = dict(self.stats, bandwidth_mbps=round(est.bps / 1e6, 3),
                       rtt_ms=round(self.rtt.rtt_s * 1e3, 2), estimate_samples=est.samples,
-                      robot_scale=round(self.robot_scale, 2),
+                      robot_scale=round(self.scale[False], 2),
+                      remote_scale=round(self.scale[True], 2),
                       overhead_ms=round(self.overhead_s * 1e3, 1),
                       cloud_reachable=self.cloud_available,
                       plan=self.plan_msg.reason if self.plan_msg else '',

@@ -108,7 +108,8 @@ class LinkState:
     rtt_s: float = 0.0
     cloud_queue_s: float = 0.0
     cloud_available: bool = True
-    robot_scale: float = 1.0     # observed / profiled robot-side time (learned online)
+    robot_scale: float = 1.0     # observed / profiled robot time, robot-only plans (learned)
+    remote_scale: float = 1.0    # the same for the robot side of remote plans (learned)
     overhead_s: float = 0.0      # per-frame time no stage accounts for (learned online)
 
 
@@ -243,7 +244,8 @@ class Planner:
         """Predicted end-to-end latency (s) of every option under ``link``."""
         bw = link.bandwidth_bps
         transfer = np.full(len(self.options), np.inf) if bw <= 0 else self.bytes * 8.0 / bw
-        lat = self.fixed_s + (link.robot_scale - 1.0) * self.robot_s + link.overhead_s + \
+        scale = np.where(self.remote, link.remote_scale, link.robot_scale)
+        lat = self.fixed_s + (scale - 1.0) * self.robot_s + link.overhead_s + \
             np.where(self.remote, transfer + link.rtt_s + link.cloud_queue_s, 0.0)
         if not link.cloud_available:
             lat = np.where(self.remote, np.inf, lat)
