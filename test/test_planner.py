@@ -76,9 +76,10 @@ def test_learned_robot_slowdown_and_overhead_shift_predictions():
     robot_only = next(i for i, o in enumerate(p.options) if o.mode == ROBOT)
     split = next(i for i, o in enumerate(p.options) if o.mode == SPLIT)
     assert slow[robot_only] == pytest.approx(2 * base[robot_only] + 0.003)  # 80 ms + 3 ms
-    assert slow[split] == pytest.approx(base[split] + 0.003)  # remote plans keep their scale
-    remote_slow = p.predict(LinkState(1e6, remote_scale=3.0))
-    assert remote_slow[split] == pytest.approx(base[split] + 2 * p.robot_s[split])
+    assert slow[split] == pytest.approx(base[split])  # remote plans keep their own calibration
+    remote_slow = p.predict(LinkState(1e6, remote_scale=3.0, remote_overhead_s=0.002))
+    assert remote_slow[split] == pytest.approx(base[split] + 2 * p.robot_s[split] + 0.002)
+    assert remote_slow[robot_only] == pytest.approx(base[robot_only])
     # robot-only (40 ms) fits 50 ms; twice as slow it does not, so the plan leaves the robot
     assert p.decide(LinkState(1e6), now=0).option.mode == ROBOT
     assert p.decide(LinkState(1e6, robot_scale=2.0), now=1).option.mode != ROBOT

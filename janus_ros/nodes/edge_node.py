@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import numpy as np
@@ -52,7 +52,6 @@ class Frame:
     bytes_sent: int = 0
     t_sent: float = 0.0
     regions: Optional[np.ndarray] = None
-    counters: dict = field(default_factory=dict)
 
 
 class EdgeNode(WorkerMixin, Node):

@@ -50,7 +50,7 @@ class MonitorNode(Node):
         self.plan_msg: JanusPlan | None = None
         self.plan_option: dict[int, int] = {}     # plan id -> planner option index
         self.scale = {False: 1.0, True: 1.0}      # robot-side slowdown: robot-only / remote
-        self.overhead_s = 0.0
+        self.overhead = {False: 0.0, True: 0.0}   # unaccounted per-frame time: robot-only / remote
         self.last_transfer = -math.inf
         self.last_link_pub = -math.inf
         self.burst_id = 0
@@ -119,21 +119,22 @@ class MonitorNode(Node):
 
         Profiles time the model alone; on a loaded or CPU-limited robot the node's own threads,
         conversions and DDS add to every frame, which the plan must budget for. Robot-only and
-        remote plans are calibrated apart: each is learned only while it runs, so leaving one
-        does not make it look faster again (which would make the plan oscillate).
+        remote plans are calibrated apart (slowdown and overhead): each is learned only while it
+        runs, so leaving one does not make it look faster again (which made the plan oscillate),
+        and queueing behind a slow robot does not make the cloud look slow.
         """
         idx = self.plan_option.get(msg.plan_id)
         if idx is None or idx < 0:
             return
+        remote = bool(self.planner.remote[idx])
         robot_side = msg.preprocess_s + msg.robot_compute_s + msg.encode_s
         predicted = self.planner.robot_s[idx]
         if predicted > 0 and robot_side > 0:
-            remote = bool(self.planner.remote[idx])
             sample = min(20.0, max(0.2, robot_side / predicted))
             self.scale[remote] += CALIBRATION_WEIGHT * (sample - self.scale[remote])
         accounted = robot_side + msg.network_s + msg.cloud_queue_s + msg.cloud_compute_s
         spare = max(0.0, msg.end_to_end_s - accounted)
-        self.overhead_s += CALIBRATION_WEIGHT * (spare - self.overhead_s)
+        self.overhead[remote] += CALIBRATION_WEIGHT * (spare - self.overhead[remote])
 
     def on_probe_reply(self, msg: LinkProbeReply) -> None:
         """Take bandwidth from a burst's dispersion and RTT from a ping's round trip."""
@@ -187,7 +188,8 @@ class MonitorNode(Node):
             self.probe(now)
         est = self.estimator.estimate(now)
         link = LinkState(est.bps, self.rtt.rtt_s, self.cloud_queue_s, self.cloud_available,
-                         self.scale[False], self.scale[True], self.overhead_s)
+                         self.scale[False], self.scale[True], self.overhead[False],
+                         self.overhead[True])
         decision = self.planner.decide(link, now)
         if decision.changed or self.plan_msg is None:
             self.plan_id += 1
@@ -214,7 +216,8 @@ class MonitorNode(Node):
                       rtt_ms=round(self.rtt.rtt_s * 1e3, 2), estimate_samples=est.samples,
                       robot_scale=round(self.scale[False], 2),
                       remote_scale=round(self.scale[True], 2),
-                      overhead_ms=round(self.overhead_s * 1e3, 1),
+                      overhead_ms=round(self.overhead[False] * 1e3, 1),
+                      remote_overhead_ms=round(self.overhead[True] * 1e3, 1),
                       cloud_reachable=self.cloud_available,
                       plan=self.plan_msg.reason if self.plan_msg else '',
                       sla_violation_ratio=round(ratio, 4))

@@ -110,7 +110,8 @@ class LinkState:
     cloud_available: bool = True
     robot_scale: float = 1.0     # observed / profiled robot time, robot-only plans (learned)
     remote_scale: float = 1.0    # the same for the robot side of remote plans (learned)
-    overhead_s: float = 0.0      # per-frame time no stage accounts for (learned online)
+    overhead_s: float = 0.0      # per-frame time no stage accounts for, robot-only (learned)
+    remote_overhead_s: float = 0.0  # the same for remote plans (learned)
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ class Planner:
         bw = link.bandwidth_bps
         transfer = np.full(len(self.options), np.inf) if bw <= 0 else self.bytes * 8.0 / bw
         scale = np.where(self.remote, link.remote_scale, link.robot_scale)
-        lat = self.fixed_s + (scale - 1.0) * self.robot_s + link.overhead_s + \
+        overhead = np.where(self.remote, link.remote_overhead_s, link.overhead_s)
+        lat = self.fixed_s + (scale - 1.0) * self.robot_s + overhead + \
             np.where(self.remote, transfer + link.rtt_s + link.cloud_queue_s, 0.0)
         if not link.cloud_available:
             lat = np.where(self.remote, np.inf, lat)
