@@ -45,10 +45,16 @@ def main() -> int:
     ap.add_argument('--sla', type=float, default=0.15)
     ap.add_argument('--rate-hz', type=float, default=5.0)
     ap.add_argument('--out', type=Path, default=Path('out/live_trace'))
+    ap.add_argument('--reuse', nargs='*', default=[], metavar='POLICY',
+                    help='reuse the results of these runs from --out instead of running them '
+                    '(e.g. the fixed-plan runs after a planner change)')
     args = ap.parse_args()
     live = {}
     for name, extra in RUNS.items():
         out = args.out / name.split()[0].lower().replace('-', '_')
+        if name in args.reuse:
+            live[name] = (load(out / 'results.json'), out)
+            continue
         cmd = [sys.executable, '-m', 'janus_ros.tools.demo', '--trace', args.trace,
                '--trace-start', str(args.start), '--trace-scale', str(args.scale),
                '--duration', str(args.seconds), '--sla', str(args.sla),

@@ -68,6 +68,7 @@ def test_rtt_ewma():
     assert rtt.rtt_s == 0.02  # the first sample replaces the prior
     rtt.add(0.04)
     assert rtt.rtt_s == pytest.approx(0.03)
+    assert rtt.min_s == 0.02
 
 
 def test_level_shift_forgets_the_outage():

@@ -30,6 +30,7 @@ from janus_ros.planning.profile import DeviceProfile
 MIN_UPLOAD_S = 2e-4  # below this a transfer's timing is noise, not a bandwidth measurement
 MIN_PROBE_BYTES = 300
 CALIBRATION_WEIGHT = 0.1
+SERIALISATION_DOMINATES = 10.0
 
 
 class MonitorNode(Node):
@@ -107,9 +108,13 @@ class MonitorNode(Node):
         self.calibrate(msg)
         if msg.source == ClassificationResult.SOURCE_CLOUD:
             self.cloud_queue_s = msg.cloud_queue_s
-        if msg.source == ClassificationResult.SOURCE_CLOUD and \
-                msg.bytes_sent >= max(1, self.p['min_sample_bytes']):
-            upload = msg.network_s - self.rtt.rtt_s
+        if msg.source == ClassificationResult.SOURCE_CLOUD and msg.bytes_sent > 0:
+            upload = msg.network_s - self.rtt.min_s
+            # a small frame's timing is mostly per-message delay unless the link is slow
+            # enough that serialising it clearly dominates the round-trip floor
+            if msg.bytes_sent < self.p['min_sample_bytes'] and \
+                    upload < SERIALISATION_DOMINATES * max(self.rtt.min_s, MIN_UPLOAD_S):
+                return
             self.estimator.add(msg.bytes_sent * 8.0 / max(upload, MIN_UPLOAD_S), now)
             self.last_transfer = now
             self.stats['samples_transfer'] += 1

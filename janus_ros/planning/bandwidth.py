@@ -97,6 +97,7 @@ class RttEstimator:
 
     def __init__(self, prior_s: float = 0.02, weight: float = 0.25) -> None:
         self.rtt_s = prior_s
+        self.min_s = prior_s      # the floor: propagation without queueing
         self.weight = weight
         self.samples = 0
 
@@ -105,4 +106,5 @@ class RttEstimator:
         if math.isfinite(rtt_s) and rtt_s >= 0:
             self.rtt_s = rtt_s if self.samples == 0 else \
                 (1 - self.weight) * self.rtt_s + self.weight * rtt_s
+            self.min_s = rtt_s if self.samples == 0 else min(self.min_s, rtt_s)
             self.samples += 1
