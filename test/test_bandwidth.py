@@ -38,14 +38,17 @@ def test_percentile_is_conservative():
     assert est.estimate(10).bps == pytest.approx(1.9)
 
 
-def test_samples_age_out_to_the_prior():
+def test_prior_until_the_first_sample_then_the_last_estimate_is_held():
     est = ThroughputEstimator('harmonic', max_age_s=2.0, prior_bps=7.0)
-    assert est.estimate(0).method == 'prior' and est.estimate(0).samples == 0
+    e = est.estimate(0)
+    assert (e.bps, e.samples, e.method) == (7.0, 0, 'prior')
     est.add(50.0, 0.0)
     assert est.estimate(1.0).bps == 50.0
-    e = est.estimate(3.0)
-    assert (e.bps, e.samples, e.method) == (7.0, 0, 'prior')
+    e = est.estimate(3.0)                      # aged out: hold 50, not the prior 7
+    assert (e.bps, e.samples, e.method) == (50.0, 0, 'held')
     assert e.newest_age_s == pytest.approx(3.0)
+    est.add(5.0, 4.0)
+    assert est.estimate(4.0).bps == 5.0
 
 
 def test_bad_samples_and_settings():

@@ -31,6 +31,7 @@ MIN_UPLOAD_S = 2e-4  # below this a transfer's timing is noise, not a bandwidth 
 MIN_PROBE_BYTES = 300
 CALIBRATION_WEIGHT = 0.1
 SERIALISATION_DOMINATES = 10.0
+MIN_SMALL_UPLOAD_S = 0.02  # and above per-message processing delays (milliseconds)
 
 
 class MonitorNode(Node):
@@ -113,7 +114,7 @@ class MonitorNode(Node):
             # a small frame's timing is mostly per-message delay unless the link is slow
             # enough that serialising it clearly dominates the round-trip floor
             if msg.bytes_sent < self.p['min_sample_bytes'] and \
-                    upload < SERIALISATION_DOMINATES * max(self.rtt.min_s, MIN_UPLOAD_S):
+                    upload < max(SERIALISATION_DOMINATES * self.rtt.min_s, MIN_SMALL_UPLOAD_S):
                 return
             self.estimator.add(msg.bytes_sent * 8.0 / max(upload, MIN_UPLOAD_S), now)
             self.last_transfer = now

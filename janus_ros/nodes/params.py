@@ -78,7 +78,8 @@ MONITOR = (
     Param('dwell_s', 1.0, 'minimum time between voluntary plan changes', 0.0, 600.0),
     Param('margin', 0.1, 'relative gain needed for a voluntary plan change', 0.0, 0.99),
     Param('min_sample_bytes', 16000, 'smaller transfers give a bandwidth sample only when their '
-          'upload takes over 10x the RTT floor (else per-message delays dominate)', 0, 10**9),
+          'upload takes over 20 ms and 10x the RTT floor (else per-message delays dominate)',
+          0, 10**9),
     Param('probe_interval_s', 0.5, 'probe the link when no transfer was seen for this long',
           0.05, 60.0),
     Param('probe_count', 4, 'probe messages per burst', 2, 100),

@@ -3,7 +3,9 @@
 
 ``harmonic``: harmonic mean of the last W samples (the paper, after FESTIVE): robust to one
 lucky burst. ``ewma``: exponentially weighted, reacts faster. ``percentile``: a low percentile
-of the window, conservative. With no live sample the cold-start prior is used.
+of the window, conservative. Before the first sample the cold-start prior is used; when all
+samples have aged out the last estimate is held (marked with zero live samples), since falling
+back to an optimistic prior on a link too slow to probe sends frames into it again.
 
 Level shifts: a harmonic mean over W samples needs W new samples to forget an outage, which is
 seconds when samples come from probes. With ``shift_factor`` set, when the newest
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -50,6 +53,7 @@ class ThroughputEstimator:
         self.shift_factor = shift_factor
         self.shift_samples = max(1, shift_samples)
         self._samples: deque[tuple[float, float]] = deque(maxlen=window)
+        self._held: Optional[float] = None   # the last estimate made from live samples
 
     def add(self, bps: float, t: float) -> None:
         """Record one throughput sample; non-finite or negative samples are ignored."""
@@ -77,8 +81,10 @@ class ThroughputEstimator:
         values = self.live(now)
         age = now - self._samples[-1][0] if self._samples else math.inf
         if not values:
-            return BandwidthEstimate(self.prior_bps, 0, age, 'prior')
-        bps = self._combine(values)
+            if self._held is None:
+                return BandwidthEstimate(self.prior_bps, 0, age, 'prior')
+            return BandwidthEstimate(self._held, 0, age, 'held')
+        bps = self._held = self._combine(values)
         return BandwidthEstimate(bps, len(values), age, self.method)
 
     def _combine(self, values: list[float]) -> float:
