@@ -136,7 +136,9 @@ class MonitorNode(Node):
         robot_side = msg.preprocess_s + msg.robot_compute_s + msg.encode_s
         predicted = self.planner.robot_s[idx]
         if predicted > 0 and robot_side > 0:
-            sample = min(20.0, max(0.2, robot_side / predicted))
+            # the profile times the model alone: the running node can only add to it, so the
+            # scale never goes below 1 (a robot timed slower than it runs stays as profiled)
+            sample = min(20.0, max(1.0, robot_side / predicted))
             self.scale[remote] += CALIBRATION_WEIGHT * (sample - self.scale[remote])
         accounted = robot_side + msg.network_s + msg.cloud_queue_s + msg.cloud_compute_s
         spare = max(0.0, msg.end_to_end_s - accounted)
