@@ -18,6 +18,7 @@ DOWN, UP, END = 20.0, 35.0, 55.0
 REASON = available()
 
 
+@pytest.mark.live
 @pytest.mark.skipif(REASON is not None, reason=f'live network lab unavailable: {REASON}')
 def test_short_live_demo(tmp_path):
     out = tmp_path / 'demo'
