@@ -12,6 +12,15 @@ from janus_ros.msg import JanusPlan
 from janus_ros.planning.planner import CLOUD, Decision, ROBOT, SPLIT
 
 
+def describe(mode: str, split: int, alpha: float, codec: str, compression: str) -> str:
+    """One text for a plan, whether it is a message or the one being executed."""
+    if mode == ROBOT:
+        return f'robot-only alpha={alpha:.2f}'
+    if mode == CLOUD:
+        return f'cloud-only {codec} alpha={alpha:.2f}'
+    return f'split s={split} alpha={alpha:.2f} {codec}+{compression}'
+
+
 class PlanError(ValueError):
     """A plan this model cannot execute."""
 
@@ -30,11 +39,7 @@ class ActivePlan:
 
     def describe(self) -> str:
         """Text for results and logs."""
-        if self.mode == ROBOT:
-            return f'robot-only alpha={self.alpha:.2f}'
-        if self.mode == CLOUD:
-            return f'cloud-only {self.codec} alpha={self.alpha:.2f}'
-        return f'split s={self.split} alpha={self.alpha:.2f} {self.codec}+{self.compression}'
+        return describe(self.mode, self.split, self.alpha, self.codec, self.compression)
 
     def robot_only(self) -> 'ActivePlan':
         """Keep the merging, run everything on the robot (the cloud did not answer)."""
@@ -93,8 +98,4 @@ def to_msg(decision: Decision, plan_id: int, compression: str, planner_mode: str
 
 def plan_text(msg: JanusPlan) -> str:
     """Short description of a JanusPlan message, as ActivePlan.describe gives for executed ones."""
-    if msg.mode == ROBOT:
-        return f'robot-only alpha={msg.alpha:.2f}'
-    if msg.mode == CLOUD:
-        return f'cloud-only {msg.codec} alpha={msg.alpha:.2f}'
-    return f'split s={msg.split_layer} alpha={msg.alpha:.2f} {msg.codec}+{msg.compression}'
+    return describe(msg.mode, msg.split_layer, msg.alpha, msg.codec, msg.compression)
