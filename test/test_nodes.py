@@ -181,6 +181,7 @@ def write_profiles(tmp_path, engine: JanusEngine) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
+@pytest.mark.live  # timing-sensitive (timeouts, re-planning): runs alone, see Makefile
 def test_cloud_killed_and_restarted(procs, peer, engine, samples, tmp_path):
     robot, cloud = write_profiles(tmp_path, engine)
     start_robot_and_cloud(procs, edge_params={'cloud_timeout_s': 2.0})  # loaded CI: not 0.5
