@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 import rclpy
 from ament_index_python.packages import get_package_prefix
@@ -108,14 +108,19 @@ class RosPeer:
         self.node.create_subscription(msg_type, topic, add, qos)
         return got
 
-    def wait_for(self, cond: Callable[[], bool], timeout: float, what: str = '') -> None:
-        """Poll ``cond`` until true or fail the test after ``timeout`` seconds."""
+    def wait_for(self, cond: Callable[[], bool], timeout: float,
+                 what: Union[str, Callable[[], str]] = '') -> None:
+        """Poll ``cond`` until true or fail the test after ``timeout`` seconds.
+
+        ``what`` may be a callable, evaluated at the timeout, to report the state then.
+        """
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if cond():
                 return
             time.sleep(0.05)
-        raise AssertionError(f'timed out after {timeout:.0f} s waiting for {what}')
+        raise AssertionError(f'timed out after {timeout:.0f} s waiting for '
+                             f'{what() if callable(what) else what}')
 
     def wait_subscribers(self, pub: Any, count: int = 1, timeout: float = 30.0) -> None:
         """Wait until ``count`` subscribers matched a publisher (nodes started and discovered)."""

@@ -14,6 +14,8 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
 import numpy as np  # noqa: E402
 
+READY_FILE = 'ready'  # the recorder's sign, in the output folder, that results reach it
+
 
 def plan_kind(plan: str) -> str:
     """'robot-only alpha=0.10' -> 'robot-only'; 'split s=3 ...' -> 'split s=3'."""

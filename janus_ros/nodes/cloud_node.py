@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import torch
@@ -45,7 +45,7 @@ class Request:
 
 @dataclass
 class Burst:
-    """Arrivals of one probe burst."""
+    """Arrivals of one probe burst (the middleware's reception times, monotonic seconds)."""
 
     first: float
     last: float
@@ -78,7 +78,6 @@ class CloudNode(WorkerMixin, Node):
         for ns in self.p['robots']:
             self.attach(normalize_ns(ns))
         self.create_timer(1.0, self.housekeeping)
-        self.start_worker(self.work, 'janus-cloud-worker')
 
     # -- robots ---------------------------------------------------------------------------------
     def attach(self, ns: str) -> None:
@@ -93,11 +92,12 @@ class CloudNode(WorkerMixin, Node):
             probe_reply=self.create_publisher(LinkProbeReply, topic(io.PROBE_REPLY),
                                               io.RESULT_QOS),
             subs=[self.create_subscription(TokenFeatures, topic(io.TOKENS),
-                                           lambda m, n=ns: self.enqueue(n, m), qos),
+                                           lambda m, info, n=ns: self.enqueue(n, m, info), qos),
                   self.create_subscription(CloudFrame, topic(io.FRAME),
-                                           lambda m, n=ns: self.enqueue(n, m), qos),
+                                           lambda m, info, n=ns: self.enqueue(n, m, info), qos),
                   self.create_subscription(LinkProbe, topic(io.PROBE),
-                                           lambda m, n=ns: self.on_probe(n, m), io.PROBE_QOS)])
+                                           lambda m, info, n=ns: self.on_probe(n, m, info),
+                                           io.PROBE_QOS)])
         self.get_logger().info(f'serving robot namespace {ns or "/"}')
 
     def housekeeping(self) -> None:
@@ -117,9 +117,9 @@ class CloudNode(WorkerMixin, Node):
         self.pub_diag.publish(diagnostic_array(self, 0, 'ok', values))
 
     # -- requests -------------------------------------------------------------------------------
-    def enqueue(self, ns: str, msg: Any) -> None:
-        """Validate cheaply and queue; refuse when the queue is full."""
-        now = time.monotonic()
+    def enqueue(self, ns: str, msg: Any, info: Mapping[str, Any]) -> None:
+        """Validate cheaply and queue (waiting counts from reception); refuse when full."""
+        now = io.received_at(info)
         self.stats['received'] += 1
         try:
             req = self.validate(Request(ns, msg, now))
@@ -221,16 +221,21 @@ class CloudNode(WorkerMixin, Node):
             self.stats['served'] += 1
 
     # -- probes ---------------------------------------------------------------------------------
-    def on_probe(self, ns: str, msg: LinkProbe) -> None:
-        """Time probe arrivals; answer a burst at its last probe (a ping at once)."""
-        now = time.monotonic()
+    def on_probe(self, ns: str, msg: LinkProbe, info: Mapping[str, Any]) -> None:
+        """Time probe arrivals; answer a burst at its last probe (a ping at once).
+
+        Arrivals are the middleware's reception times, not this callback's: the callback can
+        wait behind the model on a loaded host, which would stretch a burst's dispersion and
+        make a fast link look slow.
+        """
+        now = io.received_at(info)
         self.stats['probes'] += 1
         key = (ns, int(msg.burst_id))
         burst = self._bursts.get(key)
         if burst is None:
             burst = self._bursts[key] = Burst(now, now, 1, 0)
         else:
-            burst.last = now
+            burst.last = max(burst.last, now)
             burst.received += 1
             burst.bytes_after_first += len(msg.padding)
         if msg.index + 1 >= msg.count:

@@ -2,9 +2,10 @@
 """Edge (robot) node: camera frames in, the current plan applied, one result per frame out.
 
 Threads: the executor only converts and hands over frames (newest wins: a frame replaced
-before it started is dropped and counted); a worker thread runs the model and sends requests;
-answers from the cloud complete frames; a timer finishes on the robot any frame the cloud has
-not answered within ``cloud_timeout_s`` and holds robot-only until the monitor re-plans.
+before it started is dropped and counted); the main thread runs the model and sends requests
+(``common.run``); answers from the cloud complete frames; a timer finishes on the robot any
+frame the cloud has not answered within ``cloud_timeout_s`` and holds robot-only until the
+monitor re-plans.
 """
 from __future__ import annotations
 
@@ -86,7 +87,6 @@ class EdgeNode(WorkerMixin, Node):
                                  io.RESULT_QOS)
         self.create_timer(0.1, self.check_timeouts)
         self.create_timer(1.0, self.publish_diagnostics)
-        self.start_worker(self.work, 'janus-edge-worker')
         self.get_logger().info(f'edge ready: image converter {io.CONVERTER}, '
                                f'max_in_flight {self.p["max_in_flight"]}')
 

@@ -24,12 +24,12 @@ from janus_ros.nodes.common import DIAGNOSTICS, declare_with_validation, diagnos
 from janus_ros.nodes.params import MONITOR
 from janus_ros.nodes.plan_io import to_msg
 from janus_ros.planning.bandwidth import RttEstimator, ThroughputEstimator
+from janus_ros.planning.calibration import Calibration
 from janus_ros.planning.planner import LinkState, Planner, PlannerConfig
 from janus_ros.planning.profile import DeviceProfile
 
 MIN_UPLOAD_S = 2e-4  # below this a transfer's timing is noise, not a bandwidth measurement
 MIN_PROBE_BYTES = 300
-CALIBRATION_WEIGHT = 0.1
 SERIALISATION_DOMINATES = 10.0
 MIN_SMALL_UPLOAD_S = 0.02  # and above per-message processing delays (milliseconds)
 
@@ -51,8 +51,7 @@ class MonitorNode(Node):
         self.plan_id = 0
         self.plan_msg: JanusPlan | None = None
         self.plan_option: dict[int, int] = {}     # plan id -> planner option index
-        self.scale = {False: 1.0, True: 1.0}      # robot-side slowdown: robot-only / remote
-        self.overhead = {False: 0.0, True: 0.0}   # unaccounted per-frame time: robot-only / remote
+        self.calibration = Calibration()
         self.last_transfer = -math.inf
         self.last_link_pub = -math.inf
         self.burst_id = 0
@@ -124,25 +123,16 @@ class MonitorNode(Node):
         """Learn how much slower the robot runs than profiled, and the unaccounted overhead.
 
         Profiles time the model alone; on a loaded or CPU-limited robot the node's own threads,
-        conversions and DDS add to every frame, which the plan must budget for. Robot-only and
-        remote plans are calibrated apart (slowdown and overhead): each is learned only while it
-        runs, so leaving one does not make it look faster again (which made the plan oscillate),
-        and queueing behind a slow robot does not make the cloud look slow.
+        conversions and DDS add to every frame, which the plan must budget for (see
+        ``planning.calibration``).
         """
         idx = self.plan_option.get(msg.plan_id)
         if idx is None or idx < 0:
             return
-        remote = bool(self.planner.remote[idx])
         robot_side = msg.preprocess_s + msg.robot_compute_s + msg.encode_s
-        predicted = self.planner.robot_s[idx]
-        if predicted > 0 and robot_side > 0:
-            # the profile times the model alone: the running node can only add to it, so the
-            # scale never goes below 1 (a robot timed slower than it runs stays as profiled)
-            sample = min(20.0, max(1.0, robot_side / predicted))
-            self.scale[remote] += CALIBRATION_WEIGHT * (sample - self.scale[remote])
         accounted = robot_side + msg.network_s + msg.cloud_queue_s + msg.cloud_compute_s
-        spare = max(0.0, msg.end_to_end_s - accounted)
-        self.overhead[remote] += CALIBRATION_WEIGHT * (spare - self.overhead[remote])
+        self.calibration.add(bool(self.planner.remote[idx]), robot_side,
+                             self.planner.robot_s[idx], msg.end_to_end_s - accounted)
 
     def on_probe_reply(self, msg: LinkProbeReply) -> None:
         """Take bandwidth from a burst's dispersion and RTT from a ping's round trip."""
@@ -195,9 +185,10 @@ class MonitorNode(Node):
                 self.p['probe_interval_s']:
             self.probe(now)
         est = self.estimator.estimate(now)
+        cal = self.calibration
         link = LinkState(est.bps, self.rtt.rtt_s, self.cloud_queue_s, self.cloud_available,
-                         self.scale[False], self.scale[True], self.overhead[False],
-                         self.overhead[True])
+                         cal.scale(False), cal.scale(True), cal.overhead_s(False),
+                         cal.overhead_s(True))
         decision = self.planner.decide(link, now)
         if decision.changed or self.plan_msg is None:
             self.plan_id += 1
@@ -222,10 +213,10 @@ class MonitorNode(Node):
         ratio = sum(self.violations) / len(self.violations) if self.violations else 0.0
         values = dict(self.stats, bandwidth_mbps=round(est.bps / 1e6, 3),
                       rtt_ms=round(self.rtt.rtt_s * 1e3, 2), estimate_samples=est.samples,
-                      robot_scale=round(self.scale[False], 2),
-                      remote_scale=round(self.scale[True], 2),
-                      overhead_ms=round(self.overhead[False] * 1e3, 1),
-                      remote_overhead_ms=round(self.overhead[True] * 1e3, 1),
+                      robot_scale=round(self.calibration.scale(False), 2),
+                      remote_scale=round(self.calibration.scale(True), 2),
+                      overhead_ms=round(self.calibration.overhead_s(False) * 1e3, 1),
+                      remote_overhead_ms=round(self.calibration.overhead_s(True) * 1e3, 1),
                       cloud_reachable=self.cloud_available,
                       plan=self.plan_msg.reason if self.plan_msg else '',
                       sla_violation_ratio=round(ratio, 4))

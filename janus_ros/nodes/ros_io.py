@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import array
 import time
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import numpy as np
 from builtin_interfaces.msg import Time
@@ -131,3 +131,17 @@ class RateLimitedLog:
             n = self._count.pop(key)
             self._last[key] = now
             self.logger.warning(text + (f' ({n} since last report)' if n > 1 else ''))
+
+
+def received_at(info: Mapping[str, Any]) -> float:
+    """When the middleware received a message, on this process's monotonic clock.
+
+    A subscription callback can run well after reception when the executor waits behind the
+    model on a loaded host; timings that describe the link or the queue start at reception.
+    Falls back to now when the middleware reports no reception time.
+    """
+    now_wall, now = time.time_ns(), time.monotonic()
+    received = int(info.get('received_timestamp') or 0)
+    if received <= 0 or received > now_wall:
+        return now
+    return now - (now_wall - received) * 1e-9

@@ -25,7 +25,8 @@ from typing import Optional
 from ament_index_python.packages import get_package_prefix, get_package_share_directory
 
 from janus_ros.evaluation.traces import load_trace
-from janus_ros.evaluation.live_report import load, plot_live, summarize_live, summary_markdown
+from janus_ros.evaluation.live_report import READY_FILE, load, plot_live, summarize_live, \
+    summary_markdown
 from janus_ros.planning.profile import DeviceProfile
 from janus_ros.tools.netlab import NetLab, NetLabError, available
 
@@ -133,6 +134,14 @@ class Demo:
             time.sleep(0.2)
         raise RuntimeError(f'{label} did not start in {timeout:.0f} s; see {self.out}')
 
+    def wait_file(self, path: Path, what: str, timeout: float = 60.0) -> None:
+        """Wait until ``path`` exists (a node's sign that it is ready)."""
+        end = time.time() + timeout
+        while not path.exists():
+            if time.time() > end:
+                raise RuntimeError(f'timed out after {timeout:.0f} s waiting for {what}')
+            time.sleep(0.1)
+
     def with_accuracy(self, measured: Path) -> Path:
         """Carry the shipped accuracy table (measured on the test set) into a fresh profile."""
         shipped = Path(self.card).parent / 'profile_robot.yaml' if self.card else None
@@ -146,6 +155,7 @@ class Demo:
         """Run the whole demo (the caller cleans up with close())."""
         a = self.args
         self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / READY_FILE).unlink(missing_ok=True)  # left by an earlier run
         steps = scenario_steps(a)
         reason = 'forced by --single-host' if a.single_host else available()
         if reason is None:
@@ -188,6 +198,7 @@ class Demo:
         recorder = self.start(self.robot([exe('janus-recorder')] + ros_args(
             dict(out=str(self.out.resolve()), scenario=scenario, start_epoch=start, sla_s=a.sla),
             ROBOT_NS), limited=False), 'recorder', show=True)
+        self.wait_file(self.out / READY_FILE, 'the recorder to match the edge')
         source = None
         if not a.image_topic:
             samples = Path(self.card).parent / 'samples.npz'

@@ -22,6 +22,7 @@ from diagnostic_msgs.msg import DiagnosticArray
 from rclpy.node import Node
 from sensor_msgs.msg import Image
 
+from janus_ros.evaluation.live_report import READY_FILE
 from janus_ros.msg import ClassificationResult, JanusPlan, LinkEstimate
 from janus_ros.nodes import ros_io as io
 from janus_ros.nodes.common import declare_with_validation, run
@@ -81,6 +82,17 @@ class RecorderNode(Node):
         self.create_subscription(Image, io.DEBUG_IMAGE, self.on_debug, 2)
         self.create_subscription(DiagnosticArray, '/diagnostics', self.on_diag, 10)
         self.create_timer(1.0, self.status)
+        self.ready_timer = self.create_timer(0.1, self.mark_ready)
+
+    def mark_ready(self) -> None:
+        """Create ``ready`` in the output folder once the edge's results reach this node.
+
+        The demo starts the camera only then: results published before the recorder matched
+        the edge's publisher would be missing from the evidence.
+        """
+        if self.count_publishers(io.RESULT) > 0:
+            (self.out / READY_FILE).touch()
+            self.destroy_timer(self.ready_timer)
 
     def elapsed(self) -> float:
         """Seconds since the scenario started."""
