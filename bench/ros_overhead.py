@@ -5,6 +5,10 @@ this host (edge and cloud nodes as separate processes, real DDS).
 Overhead = end-to-end latency - the compute and transfer the profile predicts for the plan
 (transfer over loopback taken as free, so all of it counts as overhead). Target: median <= 5 ms.
     python bench/ros_overhead.py --profile config/profiles/<host>__vit_small_patch16_224.yaml
+With ``--pin`` the edge runs on CPU 0 and the cloud on CPU 1, one torch thread each, as two
+machines would (give it a profile measured the same way: ``taskset -c 1 janus-profile
+--threads 1``); without it both share every core, and each side's compute is slowed by the
+other's threads and by waking its own thread team after the other side's turn.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--profile', type=Path, required=True)
     ap.add_argument('--frames', type=int, default=40)
+    ap.add_argument('--pin', action='store_true',
+                    help='edge on CPU 0, cloud on CPU 1, one torch thread each')
     ap.add_argument('--debug-image', action='store_true',
                     help='also draw and publish the debug image (off: the pipeline alone)')
     args = ap.parse_args()
@@ -45,8 +51,14 @@ def main() -> int:
     lib = Path(sys.prefix) / 'lib' / 'janus_ros'
     params = ['-p', f'model.name:={MODEL}', '-p', 'model.seed:=0',
               '-p', f'debug_image:={str(args.debug_image).lower()}']
+    cpus = {'edge_node': {0}, 'cloud_node': {1}} if args.pin else {}
+    if args.pin:
+        params += ['-p', 'threads:=1']
+        os.sched_setaffinity(0, {0})  # this process sends frames as the robot's camera
     procs = [subprocess.Popen([str(lib / exe), '--ros-args', '--log-level', 'warn', *params],
-                              env=env) for exe in ('edge_node', 'cloud_node')]
+                              env=env, preexec_fn=(lambda c=cpus.get(exe): c and
+                                                   os.sched_setaffinity(0, c)))
+             for exe in ('edge_node', 'cloud_node')]
     os.environ.update(env)
     rclpy.init()
     node = Node('bench_overhead')
@@ -60,8 +72,10 @@ def main() -> int:
                 and time.monotonic() < end:
             rclpy.spin_once(node, timeout_sec=0.1)
         frame = io.rgb_to_image(np.ascontiguousarray(data.astronaut()))
-        print(f'{MODEL}, 512x512 camera frame, edge and cloud on one host, torch threads as '
-              f'profiled, debug image {"on" if args.debug_image else "off"}')
+        layout = ('edge on CPU 0, cloud on CPU 1, one torch thread each' if args.pin
+                  else 'both sharing every core, torch threads as profiled')
+        print(f'{MODEL}, 512x512 camera frame, edge and cloud on one host ({layout}), '
+              f'debug image {"on" if args.debug_image else "off"}')
         all_over = []
         for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
             sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)

@@ -14,10 +14,28 @@ from janus_ros.core.models import ModelSpec
 # ever see each other's topics. 1..101 is the range every DDS vendor accepts.
 
 
+def domain_of(nodeid: str) -> int:
+    """The ROS_DOMAIN_ID of a test: derived from its id, so stable across runs and workers."""
+    return 1 + zlib.crc32(nodeid.encode()) % 100
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """Refuse to run two DDS tests that would share a domain (they could see each other)."""
+    seen: dict[int, str] = {}
+    for item in items:
+        if 'ros_domain' not in getattr(item, 'fixturenames', ()):
+            continue
+        domain = domain_of(item.nodeid)
+        if domain in seen:
+            raise pytest.UsageError(f'{item.nodeid} and {seen[domain]} share ROS_DOMAIN_ID '
+                                    f'{domain}: rename one')
+        seen[domain] = item.nodeid
+
+
 @pytest.fixture
 def ros_domain(request) -> int:
-    """A ROS_DOMAIN_ID derived from the test's id, stable and distinct across the suite."""
-    return 1 + zlib.crc32(request.node.nodeid.encode()) % 100
+    """This test's ROS_DOMAIN_ID (distinct across the suite: checked at collection)."""
+    return domain_of(request.node.nodeid)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 # Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
-"""Online calibration of the robot side: how much slower it runs than profiled, and the
-per-frame time no profile accounts for (threads, conversions, middleware).
+"""Online calibration of the robot side against its profile.
+
+It learns how much slower the robot runs than profiled, and the per-frame time no profile
+accounts for (threads, conversions, middleware).
 
 Robot-only and remote plans are calibrated apart, each only from frames it served, so leaving
 one does not make it look faster again (which made plans oscillate), and queueing behind a
