@@ -44,7 +44,9 @@ class ImageSourceNode(Node):
 
     def publish_next(self) -> None:
         """Publish one frame and its label."""
-        if self.p['wait_for_subscriber'] and self.pub.get_subscription_count() == 0:
+        if (self.p['wait_for_subscriber'] and self.pub.get_subscription_count() == 0) or (
+                self.p['wait_for_truth_subscriber']
+                and self.pub_truth.get_subscription_count() == 0):
             return  # nobody listens yet (discovery): a frame now would be lost uncounted
         count = self.p['count']
         if (count and self.sent >= count) or (self.index >= len(self.images)

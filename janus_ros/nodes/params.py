@@ -98,6 +98,8 @@ IMAGE_SOURCE = (
     Param('loop', True, 'start again after the last image'),
     Param('count', 0, 'stop after this many frames (0: never)', 0, 10**9),
     Param('wait_for_subscriber', True, 'publish only once a subscriber has matched'),
+    Param('wait_for_truth_subscriber', False, 'also wait for a subscriber to the labels (a '
+          'recorder scoring every frame)'),
 )
 
 TABLES = {'edge_node': EDGE, 'cloud_node': CLOUD, 'monitor_node': MONITOR,

@@ -53,7 +53,9 @@ def block_times_in_sequence(vit: SplitViT, tokens: int, repeats: int,
     Timing one block over and over keeps its weights and code hot: on this machine the sum of
     such per-block times fell 10-20 % short of a real pass of vit_small. Here every pass runs
     all blocks in order and each block is timed where it runs; passes repeat until a repeat
-    lasts ``min_block_s``, for the reason given in ``median_time``.
+    lasts ``min_block_s``, for the reason given in ``median_time``. Under a CPU quota a stall
+    lands on whichever block runs at the time, so per-block medians can miss it: they are
+    scaled to add up to the median time of a whole pass.
     """
     state = TokenState(x=torch.randn(1, tokens, vit.embed_dim))
     none = [0] * vit.depth
@@ -76,7 +78,9 @@ def block_times_in_sequence(vit: SplitViT, tokens: int, repeats: int,
         for _ in range(inner):
             one_pass(acc)
         runs.append(acc / inner)
-    return np.median(np.array(runs), axis=0)
+    runs_arr = np.array(runs)
+    per_block = np.median(runs_arr, axis=0)
+    return per_block * (np.median(runs_arr.sum(axis=1)) / per_block.sum())
 
 
 def sample_image(height: int, width: int) -> np.ndarray:

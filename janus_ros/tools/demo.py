@@ -203,7 +203,8 @@ class Demo:
         if not a.image_topic:
             samples = Path(self.card).parent / 'samples.npz'
             source = self.start(self.robot([exe('image_source_node')] + ros_args(
-                dict(samples=samples, rate_hz=a.rate_hz), ROBOT_NS), limited=False), 'source')
+                dict(samples=samples, rate_hz=a.rate_hz, wait_for_truth_subscriber=True),
+                ROBOT_NS), limited=False), 'source')
         self.follow(steps, start)
         if source is not None:
             source.send_signal(signal.SIGINT)  # let the last frames be answered
