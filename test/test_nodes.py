@@ -224,24 +224,32 @@ def test_cloud_killed_and_restarted(procs, peer, engine, samples, tmp_path):
     def cloud_share(last: int) -> int:
         return sum(r.source == 'cloud' for r in results[-last:])
 
-    stream(3)
-    peer.wait_for(lambda: cloud_share(5) == 5, 60, 'work on the cloud')
+    end = time.monotonic() + 60
+    while time.monotonic() < end and cloud_share(5) < 5:
+        stream(1)
+    assert cloud_share(5) == 5, 'work on the cloud'
+
     procs.stop('cloud', 9)  # killed, no goodbye
+    before = len(results)
     stream(4)
-    peer.wait_for(lambda: any(r.fallback for r in results), 10, 'a fallback result')
+    peer.wait_for(lambda: any(r.fallback for r in results[before:]), 10, 'a fallback result')
     procs.start('cloud2', 'cloud_node', MODEL)
     end = time.monotonic() + 40
     while time.monotonic() < end and cloud_share(5) < 5:
         stream(1)
     assert cloud_share(5) == 5, 'work moved back to the new cloud'
 
-    def dropped() -> int:  # frames the edge replaced before starting them (newest wins)
-        return node_stat(diags, 'edge_node', 'dropped')
-    # every frame answered exactly once or counted as dropped, as the edge promises
-    peer.wait_for(lambda: len(results) + dropped() >= sent, 15,
-                  'an answer or a drop count for every frame')
+    def edge(key: str) -> int:
+        return node_stat(diags, 'edge_node', key)
+    # every frame that reached the edge answered exactly once or counted as dropped (newest
+    # wins), as the edge promises; images are best effort, so the edge's own count is the base
+    peer.wait_for(lambda: edge('frames_in') >= sent - 2 and
+                  len(results) + edge('dropped') >= edge('frames_in'), 15,
+                  lambda: f'an answer or a drop count for every frame: sent {sent}, results '
+                  f'{len(results)}, edge ' + str({k: edge(k) for k in (
+                      'frames_in', 'results', 'dropped', 'fallbacks', 'late_cloud_answers')}))
     time.sleep(1.5)
-    assert len(results) + dropped() == sent
+    assert len(results) + edge('dropped') == edge('frames_in')
     assert len({io.stamp_key(r.header.stamp) for r in results}) == len(results)
 
 

@@ -4,6 +4,7 @@ that matches a real pass on this machine."""
 import time
 
 import numpy as np
+import pytest
 import torch
 
 from janus_ros.core.wire_codec import DTYPES
@@ -15,6 +16,7 @@ def test_block_times_cover_every_block(tiny_engine):
     assert secs.shape == (tiny_engine.depth,) and (secs > 0).all()
 
 
+@pytest.mark.live  # compares timings: runs alone after the parallel suite (see Makefile)
 def test_profile_predicts_a_real_pass(tiny_engine, tmp_path):
     prof = measure(tiny_engine, repeats=3, counts_per_layer=5, progress=False)
     assert len(prof.layers) == tiny_engine.depth and prof.tokens0 == tiny_engine.tokens0

@@ -70,6 +70,7 @@ class CloudNode(WorkerMixin, Node):
         self.stats = dict(received=0, served=0, rejected=0, refused_queue_full=0, batches=0,
                           probes=0)
         self.queue_delay_s = 0.0
+        self._busy = False  # a batch is running
         self._robots: dict[str, dict[str, Any]] = {}
         self._bursts: dict[tuple[str, int], Burst] = {}
         self._queue: deque[Request] = deque()
@@ -92,9 +93,9 @@ class CloudNode(WorkerMixin, Node):
             probe_reply=self.create_publisher(LinkProbeReply, topic(io.PROBE_REPLY),
                                               io.RESULT_QOS),
             subs=[self.create_subscription(TokenFeatures, topic(io.TOKENS),
-                                           lambda m, info, n=ns: self.enqueue(n, m, info), qos),
+                                           lambda m, n=ns: self.enqueue(n, m), qos),
                   self.create_subscription(CloudFrame, topic(io.FRAME),
-                                           lambda m, info, n=ns: self.enqueue(n, m, info), qos),
+                                           lambda m, n=ns: self.enqueue(n, m), qos),
                   self.create_subscription(LinkProbe, topic(io.PROBE),
                                            lambda m, info, n=ns: self.on_probe(n, m, info),
                                            io.PROBE_QOS)])
@@ -117,9 +118,13 @@ class CloudNode(WorkerMixin, Node):
         self.pub_diag.publish(diagnostic_array(self, 0, 'ok', values))
 
     # -- requests -------------------------------------------------------------------------------
-    def enqueue(self, ns: str, msg: Any, info: Mapping[str, Any]) -> None:
-        """Validate cheaply and queue (waiting counts from reception); refuse when full."""
-        now = io.received_at(info)
+    def enqueue(self, ns: str, msg: Any) -> None:
+        """Validate cheaply and queue; refuse when the queue is full.
+
+        Waiting counts from this callback, not from DDS reception: a reliable sample can be
+        received early and held back behind a lost one, which is the link's delay, not ours.
+        """
+        now = time.monotonic()
         self.stats['received'] += 1
         try:
             req = self.validate(Request(ns, msg, now))
@@ -186,11 +191,26 @@ class CloudNode(WorkerMixin, Node):
                     if req.key == head.key:
                         batch.append(req)
                         self._queue.remove(req)
+                self._busy = True
             try:
                 self.run_batch(batch)
             except Exception as exc:  # keep serving: count and report the failed batch
                 self.stats['rejected'] += len(batch)
                 self.get_logger().error(f'batch of {len(batch)} failed: {exc!r}')
+            finally:
+                with self._cv:
+                    self._busy = False
+
+    def expected_wait_s(self) -> float:
+        """Estimate what a request arriving now would wait: 0 when idle, else recent queueing.
+
+        The average alone would keep reporting the queueing of the last busy moment (say, a
+        burst of frames released by a link that recovered) for as long as the cloud idles,
+        and keep robots from sending it work.
+        """
+        with self._cv:
+            idle = not self._queue and not self._busy
+        return 0.0 if idle else self.queue_delay_s
 
     @torch.inference_mode()
     def run_batch(self, batch: list[Request]) -> None:
@@ -246,7 +266,8 @@ class CloudNode(WorkerMixin, Node):
                                    received=burst.received, bytes=burst.bytes_after_first,
                                    dispersion_s=burst.last - burst.first,
                                    hold_s=time.monotonic() - now,
-                                   cloud_queue_s=self.queue_delay_s, cloud_queue_length=qlen)
+                                   cloud_queue_s=self.expected_wait_s(),
+                                   cloud_queue_length=qlen)
             self._robots[ns]['probe_reply'].publish(reply)
 
 

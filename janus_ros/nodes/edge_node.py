@@ -155,6 +155,12 @@ class EdgeNode(WorkerMixin, Node):
         if plan.mode == ROBOT:
             self.finish_on_robot(frame, fallback=False)
             return
+        pub = self.pub_frame if plan.mode == CLOUD else self.pub_tokens
+        if pub.get_subscription_count() == 0:  # no cloud matched (yet, or any more)
+            self.warn.warn('no-cloud', f'no cloud subscribed to {pub.topic_name}: finishing '
+                           'on the robot')
+            self.finish_on_robot(frame, fallback=True)
+            return
         info = FrameInfo(seq=frame.seq, model_id=self.engine.spec.name,
                          weights_fingerprint=self.engine.fingerprint, plan_id=plan.plan_id,
                          alpha=plan.alpha, merge_schedule=list(plan.schedule),

@@ -29,9 +29,10 @@ from janus_ros.planning.planner import LinkState, Planner, PlannerConfig
 from janus_ros.planning.profile import DeviceProfile
 
 MIN_UPLOAD_S = 2e-4  # below this a transfer's timing is noise, not a bandwidth measurement
-MIN_PROBE_BYTES = 300
+MIN_PROBE_BYTES = 2000  # x (count - 1) above a token bucket's depth, or bursts pass at line rate
 SERIALISATION_DOMINATES = 10.0
 MIN_SMALL_UPLOAD_S = 0.02  # and above per-message processing delays (milliseconds)
+PROBE_MEMORY_S = 30.0  # a burst's reply is still used this long after sending (slow links)
 
 
 class MonitorNode(Node):
@@ -53,9 +54,11 @@ class MonitorNode(Node):
         self.plan_option: dict[int, int] = {}     # plan id -> planner option index
         self.calibration = Calibration()
         self.last_transfer = -math.inf
+        self.last_probe = -math.inf
         self.last_link_pub = -math.inf
         self.burst_id = 0
-        self.outstanding: dict[int, float] = {}   # burst id -> send time
+        self.outstanding: dict[int, float] = {}   # burst id -> send time (kept for late replies)
+        self.overdue: set[int] = set()            # outstanding bursts already counted unanswered
         self.unanswered = 0
         self.violations: deque[bool] = deque(maxlen=self.p['violation_window'])
         self.stats = dict(results=0, fallbacks=0, samples_transfer=0, samples_probe=0,
@@ -135,36 +138,68 @@ class MonitorNode(Node):
                              self.planner.robot_s[idx], msg.end_to_end_s - accounted)
 
     def on_probe_reply(self, msg: LinkProbeReply) -> None:
-        """Take bandwidth from a burst's dispersion and RTT from a ping's round trip."""
+        """Take bandwidth from a burst's dispersion and RTT from a ping's round trip.
+
+        A reply that comes after its burst was counted unanswered still carries a valid
+        bandwidth sample (the cloud times the burst's own arrivals): on a link slowed to a
+        trickle, late bursts are the only measure of how slow it is. Its ping round trip is
+        not kept as RTT, which would then be mostly the queue in front of it.
+        """
         now = time.monotonic()
-        sent = self.outstanding.pop(int(msg.burst_id), None)
+        burst = int(msg.burst_id)
+        sent = self.outstanding.pop(burst, None)
         if sent is None:
             return
+        late = burst in self.overdue
+        self.overdue.discard(burst)
         self.unanswered = 0
         if not self.cloud_available:
             self.get_logger().info('cloud answers probes again')
         self.cloud_available = True
         self.cloud_queue_s = msg.cloud_queue_s
         if msg.received <= 1:
-            self.rtt.add(now - sent - msg.hold_s)
+            if not late:
+                self.rtt.add(now - sent - msg.hold_s)
         elif msg.dispersion_s > 0:
             self.estimator.add(msg.bytes * 8.0 / msg.dispersion_s, now)
             self.stats['samples_probe'] += 1
 
-    def probe(self, now: float) -> None:
-        """Send a ping and a burst (called when no transfer sample is recent)."""
-        stale = [b for b, t in self.outstanding.items()
-                 if now - t > max(1.0, 3 * self.p['probe_interval_s'])]
-        for b in stale:
-            del self.outstanding[b]
-            self.unanswered += 1
+    def expire_probes(self, now: float) -> None:
+        """Count bursts not answered in time; the cloud is down after ``cloud_down_after``."""
+        overdue_after = max(1.0, 3 * self.p['probe_interval_s'])
+        for b, t in list(self.outstanding.items()):
+            if now - t > PROBE_MEMORY_S:
+                del self.outstanding[b]
+                self.overdue.discard(b)
+            elif now - t > overdue_after and b not in self.overdue:
+                self.overdue.add(b)
+                self.unanswered += 1
         if self.unanswered >= self.p['cloud_down_after'] and self.cloud_available:
             self.get_logger().warning(f'{self.unanswered} probes unanswered: cloud unavailable')
             self.cloud_available = False
-        # size a burst to last ~probe_seconds at the current estimate: large enough to drain a
-        # token bucket, small enough not to load a poor link for long
+
+    def probe_due(self, now: float) -> bool:
+        """Probe when the link carried no transfer lately and no burst is still on its way.
+
+        One burst at a time: on a link slowed to a trickle, bursts sent every interval would
+        pile up in front of the frames.
+        """
+        interval = self.p['probe_interval_s']
+        in_flight = any(b not in self.overdue for b in self.outstanding)
+        return (now - self.last_transfer > interval and now - self.last_probe > interval
+                and not in_flight)
+
+    def probe(self, now: float) -> None:
+        """Send a ping and a burst.
+
+        The burst is sized to last ~probe_seconds at the current estimate (large enough to
+        drain a token bucket, small enough not to load a poor link for long), and a quarter of
+        that for every burst in a row that went unanswered: the estimate may be far above a
+        link that just collapsed.
+        """
+        self.last_probe = now
         count = self.p['probe_count']
-        est = self.estimator.estimate(now).bps
+        est = self.estimator.estimate(now).bps / 4 ** min(self.unanswered, 4)
         size = int(min(self.p['probe_bytes'],
                        max(MIN_PROBE_BYTES, est / 8 * self.p['probe_seconds'] / count)))
         for count, size in ((1, 0), (count, size)):
@@ -180,9 +215,8 @@ class MonitorNode(Node):
     def tick(self) -> None:
         """Probe if idle, re-plan, publish the plan when it changes and the link estimate."""
         now = time.monotonic()
-        if now - self.last_transfer > self.p['probe_interval_s'] and \
-                now - max(self.outstanding.values(), default=-math.inf) > \
-                self.p['probe_interval_s']:
+        self.expire_probes(now)
+        if self.probe_due(now):
             self.probe(now)
         est = self.estimator.estimate(now)
         cal = self.calibration

@@ -155,7 +155,8 @@ class Demo:
         """Run the whole demo (the caller cleans up with close())."""
         a = self.args
         self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / READY_FILE).unlink(missing_ok=True)  # left by an earlier run
+        for stale in [self.out / READY_FILE, *self.out.glob('debug_*.png')]:
+            stale.unlink(missing_ok=True)  # left by an earlier run into the same folder
         steps = scenario_steps(a)
         reason = 'forced by --single-host' if a.single_host else available()
         if reason is None:
