@@ -106,6 +106,19 @@ def send_until_answered(peer: RosPeer, pub, rgb: np.ndarray, results: list, what
     assert len(results) > n, f'timed out after 30 s waiting for {what}'
 
 
+def wait_edge_and_cloud(peer: RosPeer, ns: str = '') -> None:
+    """Wait until discovery shows the edge's requests and the cloud's subscriptions.
+
+    The edge finishes a frame on the robot when no cloud is matched yet, so a test that wants
+    cloud answers waits for both ends of both request topics first.
+    """
+    topics = [f'{ns}/{io.TOKENS}', f'{ns}/{io.FRAME}']
+    peer.wait_for(lambda: all(peer.node.count_publishers(t) >= 1 and
+                              peer.node.count_subscribers(t) >= 1 for t in topics), 30,
+                  f'edge and cloud on {topics}')
+    time.sleep(0.5)  # both sides of each match, not only the peer's view of them
+
+
 def start_robot_and_cloud(procs, edge_params=None, cloud_params=None, ns=''):
     procs.start('cloud', 'cloud_node', dict(MODEL, **(cloud_params or {})))
     # generous: a loaded 2-core CI machine can take seconds on a new token shape, and these
@@ -126,6 +139,7 @@ def test_every_plan_answers_like_the_core(procs, peer, engine, samples):
     img_pub = peer.node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
     plan_pub = peer.node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
     peer.wait_subscribers(img_pub)
+    wait_edge_and_cloud(peer)
     images, _ = samples
     for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
         plan = plan_msg(pid, mode, engine, split, alpha, codec,
@@ -153,7 +167,7 @@ def test_plan_change_mid_stream(procs, peer, engine, samples):
     diags = peer.collect(DiagnosticArray, '/diagnostics', 50)
     plan_pub.publish(plan_msg(1, 'split', engine, 2, 0.2, 'fp16'))
     peer.wait_subscribers(img_pub)
-    time.sleep(1.0)
+    wait_edge_and_cloud(peer)
     images, _ = samples
     stamps = []
     for i in range(30):
@@ -310,7 +324,7 @@ def test_two_robots_share_one_cloud(procs, peer, engine, samples):
         pubs[ns]._plan = plan_pub
     for ns in pubs:
         peer.wait_subscribers(pubs[ns])
-    time.sleep(1.0)
+        wait_edge_and_cloud(peer, ns)
     images, _ = samples
     for i in range(10):  # one frame per robot at a time: newest-wins must not drop any here
         for ns in pubs:
