@@ -59,7 +59,9 @@ class MonitorNode(Node):
         self.burst_id = 0
         self.outstanding: dict[int, float] = {}   # burst id -> send time (kept for late replies)
         self.overdue: set[int] = set()            # outstanding bursts already counted unanswered
-        self.unanswered = 0
+        self.bursts: set[int] = set()             # outstanding ids that are bursts, not pings
+        self.unanswered = 0                       # probes in a row without an answer (any)
+        self.burst_misses = 0                     # bursts in a row without an answer
         self.violations: deque[bool] = deque(maxlen=self.p['violation_window'])
         self.stats = dict(results=0, fallbacks=0, samples_transfer=0, samples_probe=0,
                           probes_sent=0, plans=0)
@@ -152,6 +154,9 @@ class MonitorNode(Node):
             return
         late = burst in self.overdue
         self.overdue.discard(burst)
+        if burst in self.bursts:
+            self.bursts.discard(burst)
+            self.burst_misses = 0
         self.unanswered = 0
         if not self.cloud_available:
             self.get_logger().info('cloud answers probes again')
@@ -171,9 +176,11 @@ class MonitorNode(Node):
             if now - t > PROBE_MEMORY_S:
                 del self.outstanding[b]
                 self.overdue.discard(b)
+                self.bursts.discard(b)
             elif now - t > overdue_after and b not in self.overdue:
                 self.overdue.add(b)
                 self.unanswered += 1
+                self.burst_misses += b in self.bursts
         if self.unanswered >= self.p['cloud_down_after'] and self.cloud_available:
             self.get_logger().warning(f'{self.unanswered} probes unanswered: cloud unavailable')
             self.cloud_available = False
@@ -194,17 +201,20 @@ class MonitorNode(Node):
 
         The burst is sized to last ~probe_seconds at the current estimate (large enough to
         drain a token bucket, small enough not to load a poor link for long), and a quarter of
-        that for every burst in a row that went unanswered: the estimate may be far above a
-        link that just collapsed.
+        that for every burst in a row that went unanswered (answered pings do not count: a
+        ping gets through a link that drops every burst sized for it): the estimate may be far
+        above a link that just collapsed.
         """
         self.last_probe = now
         count = self.p['probe_count']
-        est = self.estimator.estimate(now).bps / 4 ** min(self.unanswered, 4)
+        est = self.estimator.estimate(now).bps / 4 ** min(self.burst_misses, 4)
         size = int(min(self.p['probe_bytes'],
                        max(MIN_PROBE_BYTES, est / 8 * self.p['probe_seconds'] / count)))
         for count, size in ((1, 0), (count, size)):
             self.burst_id += 1
             self.outstanding[self.burst_id] = now
+            if count > 1:
+                self.bursts.add(self.burst_id)
             pad = bytes(size)
             for i in range(count):
                 self.pub_probe.publish(LinkProbe(header=node_header(self), burst_id=self.burst_id,
