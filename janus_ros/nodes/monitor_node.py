@@ -142,6 +142,8 @@ class MonitorNode(Node):
     def on_probe_reply(self, msg: LinkProbeReply) -> None:
         """Take bandwidth from a burst's dispersion and RTT from a ping's round trip.
 
+        An unavailable cloud becomes available again only when a burst is answered.
+
         A reply that comes after its burst was counted unanswered still carries a valid
         bandwidth sample (the cloud times the burst's own arrivals): on a link slowed to a
         trickle, late bursts are the only measure of how slow it is. Its ping round trip is
@@ -154,14 +156,16 @@ class MonitorNode(Node):
             return
         late = burst in self.overdue
         self.overdue.discard(burst)
+        self.unanswered = 0
+        self.cloud_queue_s = msg.cloud_queue_s
         if burst in self.bursts:
             self.bursts.discard(burst)
             self.burst_misses = 0
-        self.unanswered = 0
-        if not self.cloud_available:
-            self.get_logger().info('cloud answers probes again')
-        self.cloud_available = True
-        self.cloud_queue_s = msg.cloud_queue_s
+            # only a burst brings the cloud back: a ping also gets through a link that has
+            # just collapsed, while the estimate still describes the link before it
+            if not self.cloud_available:
+                self.get_logger().info('cloud answers probe bursts again')
+            self.cloud_available = True
         if msg.received <= 1:
             if not late:
                 self.rtt.add(now - sent - msg.hold_s)
