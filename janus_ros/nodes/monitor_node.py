@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from diagnostic_msgs.msg import DiagnosticArray
@@ -35,6 +36,15 @@ MIN_SMALL_UPLOAD_S = 0.02  # and above per-message processing delays (millisecon
 PROBE_MEMORY_S = 30.0  # a burst's reply is still used this long after sending (slow links)
 
 
+@dataclass
+class Probe:
+    """A ping or burst sent and not yet answered."""
+
+    sent: float            # monotonic send time
+    burst: bool            # a burst (bandwidth), not a ping (RTT, liveness)
+    overdue: bool = False  # already counted as unanswered; a reply may still come
+
+
 class MonitorNode(Node):
     """Owns the link estimate and the plan."""
 
@@ -57,9 +67,7 @@ class MonitorNode(Node):
         self.last_probe = -math.inf
         self.last_link_pub = -math.inf
         self.burst_id = 0
-        self.outstanding: dict[int, float] = {}   # burst id -> send time (kept for late replies)
-        self.overdue: set[int] = set()            # outstanding bursts already counted unanswered
-        self.bursts: set[int] = set()             # outstanding ids that are bursts, not pings
+        self.outstanding: dict[int, Probe] = {}   # probe id -> probe (kept for late replies)
         self.unanswered = 0                       # probes in a row without an answer (any)
         self.burst_misses = 0                     # bursts in a row without an answer
         self.violations: deque[bool] = deque(maxlen=self.p['violation_window'])
@@ -144,22 +152,18 @@ class MonitorNode(Node):
 
         An unavailable cloud becomes available again only when a burst is answered.
 
-        A reply that comes after its burst was counted unanswered still carries a valid
+        A reply that comes after its probe was counted unanswered still carries a valid
         bandwidth sample (the cloud times the burst's own arrivals): on a link slowed to a
         trickle, late bursts are the only measure of how slow it is. Its ping round trip is
         not kept as RTT, which would then be mostly the queue in front of it.
         """
         now = time.monotonic()
-        burst = int(msg.burst_id)
-        sent = self.outstanding.pop(burst, None)
-        if sent is None:
+        probe = self.outstanding.pop(int(msg.burst_id), None)
+        if probe is None:
             return
-        late = burst in self.overdue
-        self.overdue.discard(burst)
         self.unanswered = 0
         self.cloud_queue_s = msg.cloud_queue_s
-        if burst in self.bursts:
-            self.bursts.discard(burst)
+        if probe.burst:
             self.burst_misses = 0
             # only a burst brings the cloud back: a ping also gets through a link that has
             # just collapsed, while the estimate still describes the link before it
@@ -167,8 +171,8 @@ class MonitorNode(Node):
                 self.get_logger().info('cloud answers probe bursts again')
             self.cloud_available = True
         if msg.received <= 1:
-            if not late:
-                self.rtt.add(now - sent - msg.hold_s)
+            if not probe.overdue:
+                self.rtt.add(now - probe.sent - msg.hold_s)
         elif msg.dispersion_s > 0:
             self.estimator.add(msg.bytes * 8.0 / msg.dispersion_s, now)
             self.stats['samples_probe'] += 1
@@ -176,15 +180,13 @@ class MonitorNode(Node):
     def expire_probes(self, now: float) -> None:
         """Count bursts not answered in time; the cloud is down after ``cloud_down_after``."""
         overdue_after = max(1.0, 3 * self.p['probe_interval_s'])
-        for b, t in list(self.outstanding.items()):
-            if now - t > PROBE_MEMORY_S:
+        for b, probe in list(self.outstanding.items()):
+            if now - probe.sent > PROBE_MEMORY_S:
                 del self.outstanding[b]
-                self.overdue.discard(b)
-                self.bursts.discard(b)
-            elif now - t > overdue_after and b not in self.overdue:
-                self.overdue.add(b)
+            elif now - probe.sent > overdue_after and not probe.overdue:
+                probe.overdue = True
                 self.unanswered += 1
-                self.burst_misses += b in self.bursts
+                self.burst_misses += probe.burst
         if self.unanswered >= self.p['cloud_down_after'] and self.cloud_available:
             self.get_logger().warning(f'{self.unanswered} probes unanswered: cloud unavailable')
             self.cloud_available = False
@@ -196,7 +198,7 @@ class MonitorNode(Node):
         pile up in front of the frames.
         """
         interval = self.p['probe_interval_s']
-        in_flight = any(b not in self.overdue for b in self.outstanding)
+        in_flight = any(not probe.overdue for probe in self.outstanding.values())
         return (now - self.last_transfer > interval and now - self.last_probe > interval
                 and not in_flight)
 
@@ -216,9 +218,7 @@ class MonitorNode(Node):
                        max(MIN_PROBE_BYTES, est / 8 * self.p['probe_seconds'] / count)))
         for count, size in ((1, 0), (count, size)):
             self.burst_id += 1
-            self.outstanding[self.burst_id] = now
-            if count > 1:
-                self.bursts.add(self.burst_id)
+            self.outstanding[self.burst_id] = Probe(now, burst=count > 1)
             pad = bytes(size)
             for i in range(count):
                 self.pub_probe.publish(LinkProbe(header=node_header(self), burst_id=self.burst_id,

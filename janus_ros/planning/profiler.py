@@ -26,6 +26,14 @@ from janus_ros.planning.profile import CodecCost, DeviceProfile, fit_layer, this
 IMAGE_CODECS = ('raw', 'png', 'jpeg90', 'jpeg75')
 
 
+def calls_per_block(fn: Callable[[], object], min_block_s: float) -> int:
+    """Warm ``fn`` up, time one call, return how many calls last ``min_block_s``."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    return max(1, math.ceil(min_block_s / max(time.perf_counter() - t0, 1e-6)))
+
+
 def median_time(fn: Callable[[], object], repeats: int, min_block_s: float = 0.02) -> float:
     """Median over ``repeats`` blocks of the mean time per call within a block.
 
@@ -33,10 +41,7 @@ def median_time(fn: Callable[[], object], repeats: int, min_block_s: float = 0.0
     throttling shows up in the mean as it does in sustained use; single short calls would
     mostly slip through a quota at full speed.
     """
-    fn()  # warm-up
-    t0 = time.perf_counter()
-    fn()
-    inner = max(1, math.ceil(min_block_s / max(time.perf_counter() - t0, 1e-6)))
+    inner = calls_per_block(fn, min_block_s)
     blocks = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -68,10 +73,7 @@ def block_times_in_sequence(vit: SplitViT, tokens: int, repeats: int,
             acc[block - 1] += time.perf_counter() - t0
 
     scratch = np.zeros(vit.depth)
-    one_pass(scratch)  # warm-up
-    t0 = time.perf_counter()
-    one_pass(scratch)
-    inner = max(1, math.ceil(min_block_s / max(time.perf_counter() - t0, 1e-6)))
+    inner = calls_per_block(lambda: one_pass(scratch), min_block_s)
     runs = []
     for _ in range(repeats):
         acc = np.zeros(vit.depth)
