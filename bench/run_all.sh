@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
-# Every benchmark of bench/RESULTS.md, in order (about 15 minutes on the 2-core CI machine;
+# Every benchmark of bench/RESULTS.md, in order (about 25 minutes on the 2-core CI machine;
 # the live trace experiment, which needs root and 12 more minutes, runs with LIVE=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +15,13 @@ run python bench/planner_decision.py
 for m in vit_small_patch16_224 vit_base_patch16_224; do
   run janus-profile --model "$m" --device-name ci-2core --out config/profiles
 done
+run taskset -c 1 janus-profile --model vit_small_patch16_224 --threads 1 --device-name ci-1core \
+  --out config/profiles
 run janus-profile --paper --out config/profiles
-run python bench/ros_overhead.py --profile config/profiles/ci-2core__vit_small_patch16_224.yaml
-run python bench/ros_overhead.py --profile config/profiles/ci-2core__vit_small_patch16_224.yaml \
-  --debug-image
+run python bench/profile_accuracy.py
+run taskset -c 1 python bench/profile_accuracy.py --threads 1
+run python bench/openmp_spin.py
+run python bench/ros_overhead.py
 run janus-simulate --paper --codec-profile config/profiles/ci-2core__vit_base_patch16_224.yaml \
   --traces "$SHARED/traces/cooked_3gp" "$SHARED/traces/fcc_ori/test_traces" --max-traces 10 \
   --scale 1 --scale 15 --fps 5 --out bench/sim_paper

@@ -11,10 +11,9 @@ from sensor_msgs.msg import Image
 
 from janus_ros.core import schedule as S
 from janus_ros.core.engine import JanusEngine
-from janus_ros.core.image_codec import decode_image, encode_image, image_format
+from janus_ros.core.local_run import run_locally
 from janus_ros.core.models import ModelSpec
-from janus_ros.core.split_vit import TokenState
-from janus_ros.core.wire_codec import decode_tokens, encode_tokens
+from janus_ros.core.wire_codec import encode_tokens
 from janus_ros.msg import ClassificationResult, FrameInfo, JanusPlan, TokenFeatures
 from janus_ros.nodes import ros_io as io
 from janus_ros.planning.profile import DeviceProfile, LayerModel
@@ -61,23 +60,8 @@ def plan_msg(plan_id: int, mode: str, engine: JanusEngine, split: int = 0, alpha
 
 def reference(engine: JanusEngine, rgb: np.ndarray, plan: JanusPlan) -> tuple[int, float]:
     """What the core computes for this plan on this image, through the same codecs."""
-    crop = engine.pre.crop(rgb)
-    sched = tuple(plan.merge_schedule)
-    if plan.mode == 'robot':
-        logits = engine.whole([crop], sched)
-    elif plan.mode == 'cloud':
-        data = crop.tobytes() if plan.codec == 'raw' else encode_image(crop, plan.codec)
-        fmt = 'raw' if plan.codec == 'raw' else image_format(plan.codec)
-        logits = engine.whole([decode_image(data, fmt, *crop.shape[:2])], sched)
-    else:
-        state = engine.robot([crop], plan.split_layer, sched)
-        enc = encode_tokens(state.x[0].numpy(), state.sizes()[0].numpy(), plan.codec,
-                            plan.compression)
-        x, sizes = decode_tokens(enc, engine.tokens0, engine.vit.embed_dim)
-        import torch
-        size = None if np.all(sizes == 1) else torch.from_numpy(sizes)[None, :, None]
-        logits = engine.cloud(TokenState(torch.from_numpy(x)[None], size), plan.split_layer,
-                              sched)
+    logits = run_locally(engine, [engine.pre.crop(rgb)], plan.split_layer,
+                         tuple(plan.merge_schedule), plan.codec, plan.compression)
     pred = engine.predict(logits)[0]
     return pred.class_id, pred.score
 

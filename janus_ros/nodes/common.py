@@ -10,6 +10,7 @@ import rclpy
 import torch
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
+from rclpy.impl.implementation_singleton import rclpy_implementation as _rclpy
 from rclpy.node import Node
 
 from janus_ros.core.engine import JanusEngine
@@ -106,11 +107,19 @@ class WorkerMixin:
 
 
 def _spin(executor: SingleThreadedExecutor, node: Node) -> None:
-    """Spin until shutdown, then release a worker waiting on the main thread."""
+    """Spin until shutdown, then release a worker waiting on the main thread.
+
+    A shutdown (SIGTERM, SIGINT) that lands while the executor builds its wait set surfaces as
+    an RCLError about an invalid context rather than as ExternalShutdownException: the same
+    event, so it is not reported as a crash.
+    """
     try:
         executor.spin()
     except ExternalShutdownException:
         pass
+    except _rclpy.RCLError:
+        if executor.context.ok():
+            raise
     finally:
         if isinstance(node, WorkerMixin):
             node.close()

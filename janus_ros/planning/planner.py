@@ -197,9 +197,8 @@ class Planner:
         hit = self._prefix_cache.get(schedule)
         if hit is None:
             counts = np.array(S.token_counts(schedule, self.tokens0), float)
-            cums = [np.concatenate([[0.0], np.cumsum(
-                [p.layers[i](counts[i]) for i in range(self.depth)])])
-                for p in (self.robot, self.cloud)]
+            cums = [np.concatenate([[0.0], np.cumsum(p.block_seconds(counts)[0])])
+                    for p in (self.robot, self.cloud)]
             hit = self._prefix_cache[schedule] = (counts, cums[0], cums[1])
         return hit
 

@@ -3,6 +3,10 @@
 
 A block is modelled linearly, T(x) = a*x + b (the paper's profiler), or, where that fits badly
 (small token counts on edge devices are not linear), by a table interpolated piecewise-linearly.
+Merging is not free: a block that merges pays for matching and merging, and every block after
+the first merge pays for the proportional-attention bias. On a CPU at batch 1 these are a few
+hundred microseconds per block (dozens of small operators), so a profile carries them as two
+more models of the input token count, shared by all blocks; the paper's profiles have none.
 Profiles are YAML files named ``<device>__<model>.yaml``.
 """
 from __future__ import annotations
@@ -81,14 +85,25 @@ class DeviceProfile:
     threads: int = 0
     versions: dict[str, str] = field(default_factory=dict)
     notes: str = ''
+    merge: LayerModel = field(default_factory=LayerModel)  # extra s of a block that merges
+    sized: LayerModel = field(default_factory=LayerModel)  # extra s once tokens carry sizes
+
+    def block_seconds(self, counts: np.ndarray) -> np.ndarray:
+        """Seconds of every block (columns) given token counts x_0..x_N per row.
+
+        Block l merges when x_l < x_{l-1}, and carries the size bias when an earlier block
+        merged (x_{l-1} < x_0); both extras are read from the counts, so a schedule is enough.
+        """
+        counts = np.atleast_2d(np.asarray(counts, float))
+        x_in, x_out = counts[:, :-1], counts[:, 1:]
+        t = np.column_stack([self.layers[i](x_in[:, i]) for i in range(self.depth)])
+        t += np.where(x_out < x_in, self.merge(x_in), 0.0)
+        t += np.where(x_in < counts[:, :1], self.sized(x_in), 0.0)
+        return t
 
     def blocks_time(self, counts: np.ndarray, first: int, last: int) -> np.ndarray:
         """Seconds for blocks first..last (1-based) given token counts x_0..x_N per row."""
-        counts = np.atleast_2d(counts)
-        total = np.zeros(counts.shape[0])
-        for layer in range(first, last + 1):
-            total += self.layers[layer - 1](counts[:, layer - 1])
-        return total
+        return self.block_seconds(counts)[:, first - 1:last].sum(axis=1)
 
     def codec(self, name: str) -> CodecCost:
         """Cost of a codec; zero cost when the profile did not measure it."""
@@ -101,6 +116,7 @@ class DeviceProfile:
         data = asdict(self)
         data['profile_version'] = PROFILE_VERSION
         data['layers'] = [_layer_dict(m) for m in self.layers]
+        data['merge'], data['sized'] = _layer_dict(self.merge), _layer_dict(self.sized)
         data['image_hw'] = list(self.image_hw)
         data['accuracy'] = {c: {float(a): float(v) for a, v in t.items()}
                             for c, t in self.accuracy.items()}
@@ -114,6 +130,8 @@ class DeviceProfile:
         if data.pop('profile_version', None) != PROFILE_VERSION:
             raise ValueError(f'{path}: not a janus_ros profile of version {PROFILE_VERSION}')
         data['layers'] = [LayerModel(**m) for m in data['layers']]
+        for extra in ('merge', 'sized'):  # absent in profiles measured before they existed
+            data[extra] = LayerModel(**(data.get(extra) or {}))
         data['image_hw'] = tuple(data.get('image_hw') or (0, 0))
         data['codecs'] = {k: CodecCost(**v) for k, v in (data.get('codecs') or {}).items()}
         data['accuracy'] = {c: {float(a): float(v) for a, v in t.items()}

@@ -13,15 +13,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import torch
 from tqdm import tqdm
 
 from janus_ros.core import schedule as S
 from janus_ros.core.engine import JanusEngine
-from janus_ros.core.image_codec import decode_image, encode_image
+from janus_ros.core.local_run import run_locally
 from janus_ros.core.models import ModelSpec
-from janus_ros.core.split_vit import TokenState
-from janus_ros.core.wire_codec import decode_tokens, encode_tokens
 from janus_ros.planning.profile import DeviceProfile
 from janus_ros.tools import fashion_mnist
 from janus_ros.tools.train_demo import to_rgb
@@ -30,24 +27,13 @@ WIRE = ('fp16', 'int8')
 IMAGE = ('jpeg90',)
 
 
-@torch.inference_mode()
 def top1(engine: JanusEngine, crops: list[np.ndarray], labels: np.ndarray,
          schedule: tuple[int, ...], codec: str = 'fp32', batch: int = 1000) -> float:
     """Top-1 accuracy with ``schedule``, the frame or the split-1 tokens through ``codec``."""
+    split = 0 if codec in IMAGE else 1 if codec in WIRE else engine.depth + 1
     correct = 0
     for i in range(0, len(crops), batch):
-        part = crops[i:i + batch]
-        if codec in IMAGE:
-            part = [decode_image(encode_image(c, codec), 'jpeg') for c in part]
-        if codec in WIRE:
-            state = engine.robot(part, 1, schedule)
-            xs = []
-            for x, s in zip(state.x.numpy(), state.sizes().numpy()):
-                xs.append(decode_tokens(encode_tokens(x, s, codec), x.shape[0], x.shape[1])[0])
-            size = state.size
-            logits = engine.cloud(TokenState(torch.from_numpy(np.stack(xs)), size), 1, schedule)
-        else:
-            logits = engine.whole(part, schedule)
+        logits = run_locally(engine, crops[i:i + batch], split, schedule, codec)
         correct += int((logits.argmax(-1).numpy() == labels[i:i + batch]).sum())
     return correct / len(crops)
 

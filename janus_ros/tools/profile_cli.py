@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f'{profile.model} on {profile.device} ({profile.threads} threads): '
           f'per-block r^2 min {min(r2):.3f} median {sorted(r2)[len(r2) // 2]:.3f}; '
           f'{sum(m.kind == "table" for m in profile.layers)} table blocks; '
-          f'full model {1e3 * sum(m(profile.tokens0) for m in profile.layers):.1f} ms '
+          f'full model {1e3 * sum(m(profile.tokens0) for m in profile.layers):.1f} ms; '
+          f'a merging block +{1e3 * float(profile.merge(profile.tokens0)):.2f} ms, size bias '
+          f'+{1e3 * float(profile.sized(profile.tokens0)):.2f} ms at {profile.tokens0} tokens '
           f'-> {path}')
     return 0
 
