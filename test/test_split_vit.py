@@ -1,5 +1,7 @@
 # Copyright 2026 janus_ros maintainers. Licensed under the Apache License, Version 2.0.
 """Splitting and merging on real timm models with random weights."""
+import threading
+
 import numpy as np
 import pytest
 import timm
@@ -118,3 +120,26 @@ def test_checkpoint_file_loads_every_weight(tmp_path):
     assert all(torch.equal(a.state_dict()[k], saved[k]) for k in saved)
     assert weights_fingerprint(a) == weights_fingerprint(b) == weights_fingerprint(source)
     assert not spec.random_weights
+
+
+def test_threads_sharing_one_model_get_their_own_answers(tiny_engine, images):
+    # keys reach the merge through per-model state: without the model's lock, one thread's
+    # keys would be merged with the other thread's tokens
+    n, x0 = tiny_engine.depth, tiny_engine.tokens0
+    scheds = [S.janus_schedule(a, n, x0) for a in (0.2, 0.5)]
+    expected = [tiny_engine.vit.forward(images, s) for s in scheds]
+    results: dict[int, list[torch.Tensor]] = {0: [], 1: []}
+
+    def run(i: int) -> None:
+        for _ in range(8):
+            results[i].append(tiny_engine.vit.forward(images, scheds[i]))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in (0, 1):
+        assert len(results[i]) == 8
+        for got in results[i]:
+            torch.testing.assert_close(got, expected[i], rtol=1e-5, atol=1e-5)

@@ -10,6 +10,7 @@ block is the proportional-attention bias (log token size, passed as timm's addit
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -65,6 +66,8 @@ class SplitViT:
         grid = model.patch_embed.grid_size
         self.tokens0 = int(grid[0] * grid[1]) + 1
         self._keys: dict[int, torch.Tensor] = {}
+        # the hook hands keys to run_blocks through _keys: one caller at a time per model
+        self._lock = threading.Lock()
         for i, blk in enumerate(model.blocks):
             blk.attn.qkv.register_forward_hook(self._key_hook(i, blk.attn))
 
@@ -94,21 +97,25 @@ class SplitViT:
     @torch.inference_mode()
     def run_blocks(self, state: TokenState, first: int, last: int,
                    schedule: Sequence[int]) -> TokenState:
-        """Run blocks ``first``..``last`` (1-based, inclusive) with ``schedule`` merging."""
+        """Run blocks ``first``..``last`` (1-based, inclusive) with ``schedule`` merging.
+
+        Thread-safe: callers sharing one model take turns (the keys pass through shared state).
+        """
         self.check_schedule(schedule)
         x, size, source = state.x, state.size, state.source
-        for index in range(first - 1, min(last, self.depth)):
-            blk = self.model.blocks[index]
-            bias = None if size is None else size.log().transpose(1, 2).unsqueeze(1)
-            x = x + blk.drop_path1(blk.ls1(blk.attn(blk.norm1(x), attn_mask=bias)))
-            match = bipartite_soft_matching(self._keys.pop(index), schedule[index])
-            if match is not None:
-                if source is not None:
-                    source = merge_source(match, source, x.shape[1])
-                if size is None:
-                    size = torch.ones(*x.shape[:2], 1, dtype=x.dtype, device=x.device)
-                x, size = merge_tokens(match, x, size)
-            x = x + blk.drop_path2(blk.ls2(blk.mlp(blk.norm2(x))))
+        with self._lock:
+            for index in range(first - 1, min(last, self.depth)):
+                blk = self.model.blocks[index]
+                bias = None if size is None else size.log().transpose(1, 2).unsqueeze(1)
+                x = x + blk.drop_path1(blk.ls1(blk.attn(blk.norm1(x), attn_mask=bias)))
+                match = bipartite_soft_matching(self._keys.pop(index), schedule[index])
+                if match is not None:
+                    if source is not None:
+                        source = merge_source(match, source, x.shape[1])
+                    if size is None:
+                        size = torch.ones(*x.shape[:2], 1, dtype=x.dtype, device=x.device)
+                    x, size = merge_tokens(match, x, size)
+                x = x + blk.drop_path2(blk.ls2(blk.mlp(blk.norm2(x))))
         return TokenState(x=x, size=size, source=source)
 
     @torch.inference_mode()
