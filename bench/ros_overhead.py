@@ -4,13 +4,15 @@ this host (edge and cloud nodes as separate processes, real DDS).
 
 Overhead = end-to-end latency - the compute and transfer the profile predicts for the plan
 (transfer over loopback taken as free, so all of it counts as overhead). Target: median <= 5 ms.
-The profile is measured in the same run, right before the nodes start, with the nodes' thread
-count and cores (``--profile`` reuses a file instead). This VM's speed still drifts by 10-20 %
-within minutes, as much as the target, so two more figures are printed: the overhead against
-the same plan run without ROS in this process right after each answer (``run_locally``, same
-cores and threads: the same moment's speed), and the time outside the compute the nodes
-measured themselves (pre-processing, model, encoding): DDS both ways, image conversion,
-validation and decoding, queueing and thread hand-overs.
+This VM's speed drifts by 10-25 % within a minute, more than the target, so the profiles are
+measured in the run, between the frames: after each answer this process takes one sample of
+the block profile (``block_times_in_sequence``, the profiler's own measurement) with the nodes'
+threads, on the robot's and the cloud's cores in turn, and fits the two profiles at the end
+(``--profile`` uses one file for both instead); the plans take turns every few frames, so each
+plan's frames and the samples spread over the same minutes. After each answer it also runs the
+same plan once without ROS (``run_locally``): a second baseline, of the same moment. The time
+outside the compute the nodes measured themselves (image conversion, DDS both ways, validation
+and decoding, hand-overs) is printed too.
     python bench/ros_overhead.py [--layout shared|pinned|both]
 Layouts: ``shared``, both processes on both cores with two torch threads each, so each side's
 compute competes with the other's threads; ``pinned``, edge on CPU 0 and cloud on CPU 1 with one
@@ -22,22 +24,28 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
+import janus_ros.nodes  # noqa: F401  (sets torch's OpenMP spin as in the nodes, before torch)
 import numpy as np
 import rclpy
+import torch
 from rclpy.node import Node
 from sensor_msgs.msg import Image
 from skimage import data
 
 from janus_ros.core import schedule as S
+from janus_ros.core.engine import JanusEngine
+from janus_ros.core.local_run import run_locally
+from janus_ros.core.models import ModelSpec
 from janus_ros.msg import ClassificationResult, JanusPlan
 from janus_ros.nodes import ros_io as io
 from janus_ros.planning.planner import CLOUD, Option, Planner, PlannerConfig, ROBOT, SPLIT
-from janus_ros.planning.profile import DeviceProfile, profile_filename
+from janus_ros.planning.profile import DeviceProfile
+from janus_ros.planning.profiler import PASS_KINDS, block_times_in_sequence, counts_to_sample, \
+    profile_from_samples
 
 MODEL = 'vit_small_patch16_224'
 PLANS = ((ROBOT, 13, 0.0, 'fp32'), (CLOUD, 0, 0.2, 'jpeg90'), (SPLIT, 6, 0.2, 'int8'),
@@ -48,23 +56,72 @@ LAYOUTS = {  # torch threads, cores of the edge, of the cloud, of this process (
 }
 LIB = Path(sys.prefix) / 'lib' / 'janus_ros'
 WARM_UP = 10  # frames per plan not counted: the first passes of a new path run slow
+PER_TURN = 5  # frames a plan runs before the next one takes its turn
+MEASURES = (('profile', "end-to-end - profile prediction (the issue's measure)"),
+            ('no-ROS', 'end-to-end - the same plan run without ROS right after'),
+            ('outside', 'end-to-end - the compute the nodes measured'))
+
+
+class LocalWork:
+    """What this process computes between frames: profile samples and the no-ROS runs.
+
+    Samples alternate between the robot's cores and the cloud's (the same cores when shared):
+    pinned, they give a robot profile and a cloud profile, each of its own core, as two
+    machines would be profiled.
+    """
+
+    def __init__(self) -> None:
+        self.engine = JanusEngine(ModelSpec(MODEL, weights='random', seed=0))
+        self.rgb = np.ascontiguousarray(data.astronaut())
+        self.xs = counts_to_sample(self.engine.tokens0, 12)
+        self.cores: dict[str, set[int]] = {}
+        self.samples: dict[str, dict[int, list[dict[str, np.ndarray]]]] = {}
+        self.taken = 0
+
+    def start_layout(self, threads: int, robot_cores: set[int], cloud_cores: set[int]) -> None:
+        """Use the layout's threads and cores; forget the previous layout's samples."""
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+        self.cores = {'robot': robot_cores, 'cloud': cloud_cores}
+        self.samples = {side: {int(x): [] for x in self.xs} for side in self.cores}
+        self.taken = 0
+
+    def no_ros(self, split: int, schedule: tuple[int, ...], codec: str) -> float:
+        """Seconds to run the plan here, from the camera frame to the top classes."""
+        e = self.engine
+        t0 = time.monotonic()
+        e.predict(run_locally(e, [e.pre.crop(self.rgb)], split, schedule, codec))
+        return time.monotonic() - t0
+
+    def profile_step(self) -> None:
+        """Take one sample of the block profile: next token count, sides in turn."""
+        side = ('robot', 'cloud')[self.taken % 2]
+        x = int(self.xs[(self.taken // 2) % len(self.xs)])
+        own = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, self.cores[side])
+        try:
+            self.samples[side][x].append(block_times_in_sequence(self.engine.vit, x, repeats=1))
+        finally:
+            os.sched_setaffinity(0, own)
+        self.taken += 1
+
+    def profile(self, side: str) -> DeviceProfile:
+        """Fit one side's profile to its samples (median per count and block), on its cores."""
+        samples = self.samples[side]
+        xs = np.array([x for x, got in samples.items() if got])
+        times = {kind: np.array([np.median([s[kind] for s in samples[int(x)]], axis=0)
+                                 for x in xs]) for kind in PASS_KINDS}
+        own = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, self.cores[side])
+        try:
+            return profile_from_samples(self.engine, xs, times, device=f'this-run-{side}')
+        finally:
+            os.sched_setaffinity(0, own)
 
 
 def start(exe: str, args: list[str], env: dict, cpus: Optional[set[int]]) -> subprocess.Popen:
     """Start one of the package's executables, on ``cpus`` when given."""
     return subprocess.Popen([str(LIB / exe), *args], env=env,
                             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
-
-
-def profile_now(threads: int, cpus: Optional[set[int]], env: dict, out: Path) -> Path:
-    """Measure the profile with the nodes' threads and cores; returns its path."""
-    args = ['--model', MODEL, '--device-name', 'this-run', '--out', str(out)]
-    if threads:
-        args += ['--threads', str(threads)]
-    proc = start('janus-profile', args, env, cpus)
-    if proc.wait() != 0:
-        raise RuntimeError('janus-profile failed')
-    return out / profile_filename('this-run', MODEL)
 
 
 def wait_for_nodes(node: Node, pubs: list, seconds: float = 120.0) -> None:
@@ -76,22 +133,18 @@ def wait_for_nodes(node: Node, pubs: list, seconds: float = 120.0) -> None:
         rclpy.spin_once(node, timeout_sec=0.1)
 
 
-def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int,
-               debug_image: bool, env: dict, no_ros: Callable[..., float]) -> None:
-    """Profile (unless given), start edge and cloud, stream each plan, print the figures.
+def stream(node: Node, layout: str, frames: int, env: dict, local: LocalWork,
+           sample_profile: bool) -> list[list[tuple[float, ...]]]:
+    """Start edge and cloud; warm every plan up, then measure them in turns.
 
-    After each answer ``no_ros(threads, split, schedule, codec)`` times the same plan in this
-    process: the no-ROS baseline of that moment.
+    Plans take turns every ``PER_TURN`` frames, so that each plan's frames (and the profile
+    samples) spread over the whole run and a slow minute of the VM lands on all of them alike.
+    Per plan, one row per answer: end-to-end, compute the nodes measured, network, cloud queue,
+    the no-ROS run (s).
     """
-    threads, edge_cpus, cloud_cpus, own_cpus = LAYOUTS[layout]
-    os.sched_setaffinity(0, own_cpus or set(range(os.cpu_count() or 1)))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = profile or profile_now(threads, cloud_cpus, env, Path(tmp))
-        prof = DeviceProfile.load(path)
-    planner = Planner(prof, prof, PlannerConfig(image_codecs=('jpeg90',)))
+    threads, edge_cpus, cloud_cpus, _ = LAYOUTS[layout]
     params = ['--ros-args', '--log-level', 'warn', '-p', f'model.name:={MODEL}',
-              '-p', 'model.seed:=0', '-p', f'debug_image:={str(debug_image).lower()}',
-              '-p', f'threads:={threads}']
+              '-p', 'model.seed:=0', '-p', 'debug_image:=false', '-p', f'threads:={threads}']
     procs = [start('edge_node', params, env, edge_cpus),
              start('cloud_node', params, env, cloud_cpus)]
     results: list[ClassificationResult] = []
@@ -99,48 +152,46 @@ def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int,
                                    io.RESULT_QOS)
     img_pub = node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
     plan_pub = node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
-    frame = io.rgb_to_image(np.ascontiguousarray(data.astronaut()))
-    totals: dict[str, list[float]] = {'profile': [], 'no-ROS': [], 'outside': []}
+    frame = io.rgb_to_image(local.rgb)
+    depth, tokens0 = local.engine.depth, local.engine.tokens0
+    scheds = [S.janus_schedule(alpha, depth, tokens0) for _, _, alpha, _ in PLANS]
+    per_plan: list[list[tuple[float, ...]]] = [[] for _ in PLANS]
+
+    def send(pid: int) -> Optional[ClassificationResult]:
+        n = len(results)
+        frame.header.stamp = node.get_clock().now().to_msg()
+        img_pub.publish(frame)
+        t_end = time.monotonic() + 30
+        while len(results) == n and time.monotonic() < t_end:  # blocks: no polling
+            rclpy.spin_once(node, timeout_sec=t_end - time.monotonic())
+        return results[-1] if len(results) > n and results[-1].plan_id == pid else None
+
+    def use(i: int) -> None:
+        mode, split, alpha, codec = PLANS[i]
+        plan_pub.publish(JanusPlan(plan_id=i + 1, mode=mode, split_layer=split, alpha=alpha,
+                                   merge_schedule=list(scheds[i]), codec=codec,
+                                   compression='none'))
+
     try:
         wait_for_nodes(node, [img_pub, plan_pub])
-        where = ('edge on CPU 0, cloud on CPU 1, one torch thread each' if layout == 'pinned'
-                 else 'both on every core, two torch threads each')
-        blocks_ms = 1e3 * prof.blocks_time([[prof.tokens0] * (prof.depth + 1)], 1, prof.depth)[0]
-        print(f'\n[{layout}] {MODEL}, 512x512 camera frame, {where}; profile '
-              f'{"from " + str(profile) if profile else "measured in this run"}: all blocks '
-              f'{blocks_ms:.1f} ms', flush=True)
-        for pid, (mode, split, alpha, codec) in enumerate(PLANS, start=1):
-            sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)
-            opt = Option(mode, split, alpha, codec, sched)
-            predicted = planner.cost(opt).fixed_s
-            plan_pub.publish(JanusPlan(plan_id=pid, mode=mode, split_layer=split, alpha=alpha,
-                                       merge_schedule=list(sched), codec=codec,
-                                       compression='none'))
-            rows = []  # end-to-end, compute the nodes measured, network, queue, no-ROS run
-            for _ in range(frames):
-                n = len(results)
-                frame.header.stamp = node.get_clock().now().to_msg()
-                img_pub.publish(frame)
-                t_end = time.monotonic() + 30
-                while len(results) == n and time.monotonic() < t_end:  # blocks: no polling
-                    rclpy.spin_once(node, timeout_sec=t_end - time.monotonic())
-                if len(results) > n and results[-1].plan_id == pid:
-                    r = results[-1]
-                    rows.append((r.end_to_end_s, r.preprocess_s + r.robot_compute_s
-                                 + r.encode_s + r.cloud_compute_s, r.network_s,
-                                 r.cloud_queue_s, no_ros(threads, split, sched, codec)))
-            e2e, compute, network, queue, local = 1e3 * np.array(rows[WARM_UP:]).T
-            over = {'profile': e2e - 1e3 * predicted, 'no-ROS': e2e - local,
-                    'outside': e2e - compute}
-            for key, values in over.items():
-                totals[key] += list(values)
-            print(f'{opt.describe():32s} predicted {predicted * 1e3:5.1f} ms, measured '
-                  f'{np.median(compute) / predicted / 1e3:5.3f}x; overhead vs profile: median '
-                  f'{np.median(over["profile"]):6.2f} ms, p99 '
-                  f'{np.percentile(over["profile"], 99):6.2f}; vs no-ROS run: '
-                  f'{np.median(over["no-ROS"]):5.2f}; outside the measured compute: '
-                  f'{np.median(over["outside"]):4.2f} (network {np.median(network):4.2f}, '
-                  f'cloud queue {np.median(queue):4.2f})', flush=True)
+        for i in range(len(PLANS)):
+            use(i)
+            for _ in range(WARM_UP):
+                send(i + 1)
+        for turn in range(-(-frames // PER_TURN)):
+            for i, (_, split, _, codec) in enumerate(PLANS):
+                use(i)
+                for _ in range(PER_TURN):
+                    r = send(i + 1)  # None: no answer, or the old plan's (switch not yet seen)
+                    if r is not None:
+                        per_plan[i].append((r.end_to_end_s, r.preprocess_s + r.robot_compute_s
+                                            + r.encode_s + r.cloud_compute_s, r.network_s,
+                                            r.cloud_queue_s, local.no_ros(split, scheds[i],
+                                                                          codec)))
+                    if sample_profile:
+                        local.profile_step()
+            print(f'  [{layout}] turn {turn + 1}: {sum(map(len, per_plan))} answers measured',
+                  flush=True)
     finally:
         for p in procs:
             p.terminate()
@@ -149,9 +200,48 @@ def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int,
         node.destroy_subscription(sub)
         node.destroy_publisher(img_pub)
         node.destroy_publisher(plan_pub)
-    for key, what in (('profile', 'end-to-end - profile prediction (the issue\'s measure)'),
-                      ('no-ROS', 'end-to-end - the same plan run without ROS right after'),
-                      ('outside', 'end-to-end - the compute the nodes measured')):
+    return per_plan
+
+
+def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int, env: dict,
+               local: LocalWork) -> None:
+    """Stream every plan in one layout, then print the three measures per plan and overall."""
+    threads, edge_cpus, cloud_cpus, own_cpus = LAYOUTS[layout]
+    every = set(range(os.cpu_count() or 1))
+    os.sched_setaffinity(0, own_cpus or every)
+    local.start_layout(threads, edge_cpus or every, cloud_cpus or every)
+    per_plan = stream(node, layout, frames, env, local, sample_profile=profile is None)
+    if profile:
+        prof = cloud_prof = DeviceProfile.load(profile)
+    else:
+        prof, cloud_prof = local.profile('robot'), local.profile('cloud')
+    planner = Planner(prof, cloud_prof, PlannerConfig(image_codecs=('jpeg90',)))
+    where = ('edge on CPU 0, cloud on CPU 1, one torch thread each' if layout == 'pinned'
+             else 'both on every core, two torch threads each')
+    full = [[prof.tokens0] * (prof.depth + 1)]
+    print(f'\n[{layout}] {MODEL}, 512x512 camera frame, {where}; profiles '
+          f'{"from " + str(profile) if profile else "sampled between the frames"}: all blocks '
+          f'{1e3 * prof.blocks_time(full, 1, prof.depth)[0]:.1f} ms on the robot\'s cores, '
+          f'{1e3 * cloud_prof.blocks_time(full, 1, prof.depth)[0]:.1f} ms on the cloud\'s',
+          flush=True)
+    totals: dict[str, list[float]] = {key: [] for key, _ in MEASURES}
+    for (mode, split, alpha, codec), rows in zip(PLANS, per_plan):
+        sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)
+        opt = Option(mode, split, alpha, codec, sched)
+        predicted = planner.cost(opt).fixed_s
+        e2e, compute, network, queue, local_s = 1e3 * np.array(rows).T
+        over = {'profile': e2e - 1e3 * predicted, 'no-ROS': e2e - local_s,
+                'outside': e2e - compute}
+        for key, values in over.items():
+            totals[key] += list(values)
+        print(f'{opt.describe():32s} predicted {predicted * 1e3:5.1f} ms, measured '
+              f'{np.median(compute) / predicted / 1e3:5.3f}x; overhead vs profile: median '
+              f'{np.median(over["profile"]):6.2f} ms, p99 '
+              f'{np.percentile(over["profile"], 99):6.2f}; vs no-ROS run: '
+              f'{np.median(over["no-ROS"]):5.2f}; outside the measured compute: '
+              f'{np.median(over["outside"]):4.2f} (network {np.median(network):4.2f}, '
+              f'cloud queue {np.median(queue):4.2f})', flush=True)
+    for key, what in MEASURES:
         med = float(np.median(totals[key]))
         print(f'{layout}, all plans, {what}: median {med:.2f} ms, p99 '
               f'{np.percentile(totals[key], 99):.2f} ms (target median <= 5 ms: '
@@ -163,36 +253,18 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--layout', choices=(*LAYOUTS, 'both'), default='both')
     ap.add_argument('--profile', type=Path,
-                    help='use this profile instead of measuring one in the run')
-    ap.add_argument('--frames', type=int, default=50,
-                    help=f'frames per plan (the first {WARM_UP} warm up)')
-    ap.add_argument('--debug-image', action='store_true',
-                    help='also draw and publish the debug image (off: the pipeline alone)')
+                    help='use this profile instead of sampling one between the frames')
+    ap.add_argument('--frames', type=int, default=40,
+                    help=f'measured frames per plan (after {WARM_UP} that warm up)')
     args = ap.parse_args()
     env = dict(os.environ, ROS_DOMAIN_ID='61', ROS_AUTOMATIC_DISCOVERY_RANGE='LOCALHOST')
     os.environ.update(env)
-    # imported here, after janus_ros.nodes set torch's OpenMP spin (janus_ros.openmp): the
-    # no-ROS baseline must run as the nodes do
-    import torch
-
-    from janus_ros.core.engine import JanusEngine
-    from janus_ros.core.local_run import run_locally
-    from janus_ros.core.models import ModelSpec
-
-    engine = JanusEngine(ModelSpec(MODEL, weights='random', seed=0))
-    rgb = np.ascontiguousarray(data.astronaut())
-
-    def no_ros(threads: int, split: int, schedule: tuple[int, ...], codec: str) -> float:
-        torch.set_num_threads(threads or os.cpu_count() or 1)
-        t0 = time.monotonic()
-        engine.predict(run_locally(engine, [engine.pre.crop(rgb)], split, schedule, codec))
-        return time.monotonic() - t0
-
+    local = LocalWork()
     rclpy.init()
     node = Node('bench_overhead')
     try:
         for layout in (list(LAYOUTS) if args.layout == 'both' else [args.layout]):
-            run_layout(node, layout, args.profile, args.frames, args.debug_image, env, no_ros)
+            run_layout(node, layout, args.profile, args.frames, env, local)
     finally:
         node.destroy_node()
         rclpy.shutdown()

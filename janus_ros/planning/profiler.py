@@ -171,22 +171,23 @@ def measure_codecs(tokens: np.ndarray, image: np.ndarray, repeats: int) -> dict[
     return costs
 
 
-def measure(engine: JanusEngine, repeats: int = 5, counts_per_layer: int = 12,
-            seed: int = 0, device: Optional[str] = None,
-            progress: bool = True) -> DeviceProfile:
-    """Profile ``engine`` here; shows a progress bar over the blocks."""
+def counts_to_sample(tokens0: int, count: int, seed: int = 0) -> np.ndarray:
+    """Random input token counts in 2..tokens0, ascending; tokens0 itself is always one."""
+    count = min(count, tokens0 - 1)
     rng = np.random.default_rng(seed)
+    xs = np.sort(rng.choice(np.arange(2, tokens0), size=count - 1, replace=False))
+    return np.append(xs, tokens0)
+
+
+def profile_from_samples(engine: JanusEngine, xs: np.ndarray, times: dict[str, np.ndarray],
+                         repeats: int = 5, seed: int = 0,
+                         device: Optional[str] = None) -> DeviceProfile:
+    """Fit the block models to ``times`` (kind -> (counts ``xs``, blocks)), time the rest.
+
+    The rest (embedding, head, pre-processing, codecs) is measured now; the block samples may
+    come from ``measure`` or be taken between other work, as the overhead benchmark does.
+    """
     vit, n0, dim = engine.vit, engine.tokens0, engine.vit.embed_dim
-    count = min(counts_per_layer, n0 - 1)
-    xs = np.sort(rng.choice(np.arange(2, n0), size=count - 1, replace=False))
-    xs = np.append(xs, n0)  # the full count is always measured
-    secs: dict[str, list[np.ndarray]] = {kind: [] for kind in PASS_KINDS}
-    bar = tqdm(xs, desc=f'profiling {engine.spec.name} (token counts)', disable=not progress)
-    for x in bar:
-        for kind, per_block in block_times_in_sequence(vit, int(x), repeats).items():
-            secs[kind].append(per_block)
-        bar.set_postfix(pass_ms=f'{secs["plain"][-1].sum() * 1e3:.1f}')
-    times = {kind: np.array(rows) for kind, rows in secs.items()}  # (token counts, blocks)
     layers = [fit_layer(xs, times['plain'][:, i]) for i in range(vit.depth)]
     merge, sized = merging_extras(xs, times, layers)
     crop = sample_image(engine.pre.height, engine.pre.width)
@@ -206,3 +207,18 @@ def measure(engine: JanusEngine, repeats: int = 5, counts_per_layer: int = 12,
         threads=torch.get_num_threads(),
         versions=dict(torch=str(torch.__version__), timm=str(__import__('timm').__version__),
                       numpy=str(np.__version__)))
+
+
+def measure(engine: JanusEngine, repeats: int = 5, counts_per_layer: int = 12,
+            seed: int = 0, device: Optional[str] = None,
+            progress: bool = True) -> DeviceProfile:
+    """Profile ``engine`` here; shows a progress bar over the token counts."""
+    xs = counts_to_sample(engine.tokens0, counts_per_layer, seed)
+    secs: dict[str, list[np.ndarray]] = {kind: [] for kind in PASS_KINDS}
+    bar = tqdm(xs, desc=f'profiling {engine.spec.name} (token counts)', disable=not progress)
+    for x in bar:
+        for kind, per_block in block_times_in_sequence(engine.vit, int(x), repeats).items():
+            secs[kind].append(per_block)
+        bar.set_postfix(pass_ms=f'{secs["plain"][-1].sum() * 1e3:.1f}')
+    times = {kind: np.array(rows) for kind, rows in secs.items()}  # (token counts, blocks)
+    return profile_from_samples(engine, xs, times, repeats, seed, device)
