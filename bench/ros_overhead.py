@@ -25,8 +25,9 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import janus_ros.nodes  # noqa: F401  (sets torch's OpenMP spin as in the nodes, before torch)
 import numpy as np
@@ -60,6 +61,17 @@ PER_TURN = 5  # frames a plan runs before the next one takes its turn
 MEASURES = (('profile', "end-to-end - profile prediction (the issue's measure)"),
             ('no-ROS', 'end-to-end - the same plan run without ROS right after'),
             ('outside', 'end-to-end - the compute the nodes measured'))
+
+
+@contextmanager
+def on_cores(cores: set[int]) -> Iterator[None]:
+    """Run the calling thread on ``cores`` for the duration, then where it ran before."""
+    own = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, cores)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, own)
 
 
 class LocalWork:
@@ -96,12 +108,8 @@ class LocalWork:
         """Take one sample of the block profile: next token count, sides in turn."""
         side = ('robot', 'cloud')[self.taken % 2]
         x = int(self.xs[(self.taken // 2) % len(self.xs)])
-        own = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, self.cores[side])
-        try:
+        with on_cores(self.cores[side]):
             self.samples[side][x].append(block_times_in_sequence(self.engine.vit, x, repeats=1))
-        finally:
-            os.sched_setaffinity(0, own)
         self.taken += 1
 
     def profile(self, side: str) -> DeviceProfile:
@@ -110,12 +118,8 @@ class LocalWork:
         xs = np.array([x for x, got in samples.items() if got])
         times = {kind: np.array([np.median([s[kind] for s in samples[int(x)]], axis=0)
                                  for x in xs]) for kind in PASS_KINDS}
-        own = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, self.cores[side])
-        try:
+        with on_cores(self.cores[side]):
             return profile_from_samples(self.engine, xs, times, device=f'this-run-{side}')
-        finally:
-            os.sched_setaffinity(0, own)
 
 
 def start(exe: str, args: list[str], env: dict, cpus: Optional[set[int]]) -> subprocess.Popen:
@@ -134,7 +138,7 @@ def wait_for_nodes(node: Node, pubs: list, seconds: float = 120.0) -> None:
 
 
 def stream(node: Node, layout: str, frames: int, env: dict, local: LocalWork,
-           sample_profile: bool) -> list[list[tuple[float, ...]]]:
+           scheds: list[tuple[int, ...]], sample_profile: bool) -> list[list[tuple[float, ...]]]:
     """Start edge and cloud; warm every plan up, then measure them in turns.
 
     Plans take turns every ``PER_TURN`` frames, so that each plan's frames (and the profile
@@ -153,8 +157,6 @@ def stream(node: Node, layout: str, frames: int, env: dict, local: LocalWork,
     img_pub = node.create_publisher(Image, io.IMAGE, io.SENSOR_QOS)
     plan_pub = node.create_publisher(JanusPlan, io.PLAN, io.PLAN_QOS)
     frame = io.rgb_to_image(local.rgb)
-    depth, tokens0 = local.engine.depth, local.engine.tokens0
-    scheds = [S.janus_schedule(alpha, depth, tokens0) for _, _, alpha, _ in PLANS]
     per_plan: list[list[tuple[float, ...]]] = [[] for _ in PLANS]
 
     def send(pid: int) -> Optional[ClassificationResult]:
@@ -210,7 +212,9 @@ def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int, en
     every = set(range(os.cpu_count() or 1))
     os.sched_setaffinity(0, own_cpus or every)
     local.start_layout(threads, edge_cpus or every, cloud_cpus or every)
-    per_plan = stream(node, layout, frames, env, local, sample_profile=profile is None)
+    depth, tokens0 = local.engine.depth, local.engine.tokens0
+    scheds = [S.janus_schedule(alpha, depth, tokens0) for _, _, alpha, _ in PLANS]
+    per_plan = stream(node, layout, frames, env, local, scheds, sample_profile=profile is None)
     if profile:
         prof = cloud_prof = DeviceProfile.load(profile)
     else:
@@ -225,8 +229,7 @@ def run_layout(node: Node, layout: str, profile: Optional[Path], frames: int, en
           f'{1e3 * cloud_prof.blocks_time(full, 1, prof.depth)[0]:.1f} ms on the cloud\'s',
           flush=True)
     totals: dict[str, list[float]] = {key: [] for key, _ in MEASURES}
-    for (mode, split, alpha, codec), rows in zip(PLANS, per_plan):
-        sched = S.janus_schedule(alpha, prof.depth, prof.tokens0)
+    for (mode, split, alpha, codec), sched, rows in zip(PLANS, scheds, per_plan):
         opt = Option(mode, split, alpha, codec, sched)
         predicted = planner.cost(opt).fixed_s
         e2e, compute, network, queue, local_s = 1e3 * np.array(rows).T

@@ -39,6 +39,6 @@ def run_locally(engine: JanusEngine, crops: list[np.ndarray], split: int,
         dx, ds = decode_tokens(encode_tokens(x, s, codec, compression), x.shape[0], x.shape[1])
         xs.append(dx)
         sizes.append(ds)
-    size = None if np.all(np.stack(sizes) == 1) else \
-        torch.from_numpy(np.stack(sizes)).unsqueeze(-1)
+    stacked = np.stack(sizes)
+    size = None if np.all(stacked == 1) else torch.from_numpy(stacked).unsqueeze(-1)
     return engine.cloud(TokenState(torch.from_numpy(np.stack(xs)), size), split, schedule)
